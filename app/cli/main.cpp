@@ -1,0 +1,39 @@
+// neuroseq: the command-line front end. It never links Qt or VTK so that it
+// runs on a cluster node without a display.
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "app/cli/commands.h"
+
+#ifndef NEUROSEQ_VERSION
+#define NEUROSEQ_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  CLI::App app{"NeuroSeq: decode mental states from fMRI and explain each decision", "neuroseq"};
+  app.set_version_flag("--version", NEUROSEQ_VERSION);
+  app.require_subcommand(1);
+  cli::add_info_command(app);
+  cli::add_extract_command(app);
+  cli::add_simulate_command(app);
+  cli::add_decode_command(app);
+  cli::add_demo_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    // One line on stderr: the message names the file and the problem.
+    std::string message = e.what();
+    for (auto& c : message) {
+      if (c == '\n') c = ' ';
+    }
+    std::fprintf(stderr, "neuroseq: error: %s\n", message.c_str());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,30 @@
+#pragma once
+// `neuroseq demo`: the whole path on an embedded default, end to end —
+// simulate a small dataset, extract and clean parcel series, decode the mental
+// states of held-out subjects, and write the results with a short report.
+
+#include <filesystem>
+#include <string>
+
+#include "app/jobs/decode_linear_job.h"
+#include "app/jobs/job_context.h"
+#include "neuro/sim/simulator.h"
+
+namespace jobs {
+
+struct DemoConfig {
+  std::filesystem::path output = "demo-output";
+  int subjects = 4;
+  uint64_t seed = 1;
+  bool overwrite = true;  // replace an earlier demo in `output`
+};
+
+struct DemoResult {
+  neuro::SimulationSummary simulation;
+  LinearDecodeResult linear;
+  std::filesystem::path report;
+};
+
+DemoResult run_demo(const DemoConfig& config, const JobContext& context);
+
+}  // namespace jobs
