@@ -17,6 +17,7 @@ build_packages=(
   libfftw3-dev libopenblas-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  qt6-base-dev libqt6opengl6-dev qt6-charts-dev libvtk9-dev libgl1-mesa-dri
   mricron-data
 )
 # Peer tools the interop tests cross-check against.

@@ -14,9 +14,9 @@ namespace jobs {
 
 namespace {
 
-neuro::BrainMask choose_mask(const ExtractConfig& config, const neuro::Volume& bold) {
+neuro::BrainMask choose_mask(const ExtractConfig& config, const neuro::StoredImage& bold) {
   if (config.mask) return neuro::BrainMask::load(*config.mask, bold.grid());
-  if (config.compute_mask) return neuro::compute_epi_mask(bold);
+  if (config.compute_mask) return neuro::compute_epi_mask(bold.to_volume());
   return neuro::BrainMask::everywhere(bold.grid());
 }
 
@@ -28,7 +28,9 @@ ExtractResult run_extract(const ExtractConfig& config, const JobContext& context
   }
   ExtractResult result;
   context.report(0.0, "reading " + config.bold.filename().string());
-  const neuro::Volume bold = neuro::read_volume(config.bold);
+  // Frames are converted as extraction reads them: the run is held once, as
+  // stored, however long it is.
+  const auto bold = neuro::StoredImage::open(config.bold);
   if (bold.frames() < 2) {
     throw std::runtime_error(config.bold.string() +
                              ": a time series needs a 4-D image, this one "
@@ -44,14 +46,14 @@ ExtractResult run_extract(const ExtractConfig& config, const JobContext& context
     const auto maps =
         neuro::ProbabilisticAtlas::load(config.atlas, atlas_options).resampled_to(bold.grid());
     context.report(0.6, "extracting");
-    result.series = neuro::MapsMasker(maps, mask).extract(bold);
+    result.series = neuro::MapsMasker(maps, mask).extract(bold.frames_view());
   } else {
     const auto atlas =
         neuro::LabelAtlas::load(config.atlas, atlas_options).resampled_to(bold.grid());
     const neuro::LabelsMasker masker(atlas, mask);
     if (!masker.dropped_report().empty()) result.notes.push_back(masker.dropped_report());
     context.report(0.6, "extracting");
-    result.series = masker.extract(bold);
+    result.series = masker.extract(bold.frames_view());
   }
   context.check_cancel();
   if (config.clean) {

@@ -84,8 +84,10 @@ std::vector<RunSeries> prepare_task_runs(const neuro::DatasetIndex& index,
     context.check_cancel();
     context.report(static_cast<double>(done) / static_cast<double>(index.runs.size()),
                    "extracting " + run.bold.filename().string());
-    neuro::Volume bold = neuro::read_volume(run.bold);
-    if (run.repetition_time > 0) bold.set_tr_seconds(run.repetition_time);
+    const auto bold = neuro::StoredImage::open(run.bold);
+    auto frames = bold.frames_view();
+    // The sidecar's RepetitionTime is what BIDS says counts.
+    if (run.repetition_time > 0) frames.tr_seconds = run.repetition_time;
     const neuro::BrainMask mask = recipe.use_brain_mask && !run.brain_mask.empty()
                                       ? neuro::BrainMask::load(run.brain_mask, bold.grid())
                                       : neuro::BrainMask::everywhere(bold.grid());
@@ -99,8 +101,7 @@ std::vector<RunSeries> prepare_task_runs(const neuro::DatasetIndex& index,
     if (!masker.dropped_report().empty()) context.note(masker.dropped_report());
     RunSeries rs;
     rs.run = &run;
-    rs.series = masker.extract(bold);
-    rs.series.tr_seconds = bold.tr_seconds();
+    rs.series = masker.extract(frames);
     std::optional<neuro::ConfoundTable> confounds;
     if (!run.confounds.empty() && !recipe.confounds.empty()) {
       confounds =

@@ -34,30 +34,37 @@ void require_same_grid(const Grid& grid, const std::string& atlas_source, const 
 }
 
 // A NaN voxel would silently turn its parcel's value into NaN (or poison every
-// coefficient of a least-squares fit), so it is refused with where it is.
-void reject_nan(const Volume& bold, std::span<const int64_t> voxels, const char* region_kind) {
-  for (int64_t t = 0; t < bold.frames(); ++t) {
-    const auto frame = bold.frame(t);
-    int64_t nan_count = 0;
-    for (const int64_t v : voxels)
-      nan_count += std::isnan(frame[static_cast<size_t>(v)]) ? 1 : 0;
-    if (nan_count == 0) continue;
-    int64_t frames_with_nan = 1;
-    for (int64_t u = t + 1; u < bold.frames(); ++u) {
-      const auto later = bold.frame(u);
-      frames_with_nan += std::any_of(voxels.begin(), voxels.end(), [&](int64_t v) {
-        return std::isnan(later[static_cast<size_t>(v)]);
-      });
+// coefficient of a least-squares fit), so it is refused with where it is. The
+// frames are counted while they stream past, so the data are read once.
+class NanTally {
+ public:
+  void count(int64_t t, std::span<const float> frame, std::span<const int64_t> voxels) {
+    int64_t n = 0;
+    for (const int64_t v : voxels) n += std::isnan(frame[static_cast<size_t>(v)]) ? 1 : 0;
+    if (n == 0) return;
+    if (frames_with_nan_++ == 0) {
+      first_frame_ = t;
+      first_count_ = n;
     }
-    throw std::runtime_error(or_default(bold.source(), "BOLD series") + ": " +
-                             std::to_string(nan_count) + " voxel" + (nan_count > 1 ? "s" : "") +
-                             " inside the " + region_kind + " and brain mask " +
-                             (nan_count > 1 ? "are" : "is") + " NaN at frame " + std::to_string(t) +
-                             " (counted from 0; " + std::to_string(frames_with_nan) + " of " +
-                             std::to_string(bold.frames()) + " frames " +
-                             (frames_with_nan > 1 ? "have" : "has") + " NaN there)");
   }
-}
+  bool any() const { return frames_with_nan_ > 0; }
+  void throw_if_any(const FrameSeries& bold, const char* region_kind) const {
+    if (frames_with_nan_ == 0) return;
+    const int64_t n = first_count_;
+    throw std::runtime_error(or_default(bold.source, "BOLD series") + ": " + std::to_string(n) +
+                             " voxel" + (n > 1 ? "s" : "") + " inside the " + region_kind +
+                             " and brain mask " + (n > 1 ? "are" : "is") + " NaN at frame " +
+                             std::to_string(first_frame_) + " (counted from 0; " +
+                             std::to_string(frames_with_nan_) + " of " +
+                             std::to_string(bold.frames) + " frames " +
+                             (frames_with_nan_ > 1 ? "have" : "has") + " NaN there)");
+  }
+
+ private:
+  int64_t frames_with_nan_ = 0;
+  int64_t first_frame_ = 0;
+  int64_t first_count_ = 0;
+};
 
 std::string join_dropped(const std::vector<std::string>& items, const char* kind,
                          const std::string& atlas_source) {
@@ -129,26 +136,33 @@ std::string LabelsMasker::dropped_report() const {
   return join_dropped(dropped_names_, "label", atlas_source_);
 }
 
-ParcelSeries LabelsMasker::extract(const Volume& bold) const {
-  require_same_grid(grid_, atlas_source_, or_default(bold.source(), "BOLD series"), bold.grid(),
+ParcelSeries LabelsMasker::extract(const Volume& bold) const { return extract(frames_of(bold)); }
+
+ParcelSeries LabelsMasker::extract(const FrameSeries& bold) const {
+  require_same_grid(grid_, atlas_source_, or_default(bold.source, "BOLD series"), bold.grid,
                     "BOLD series");
-  reject_nan(bold, voxels_, "atlas");
   const int64_t parcels = parcel_count();
-  ParcelSeries series(bold.frames(), parcels, bold.tr_seconds());
+  ParcelSeries series(bold.frames, parcels, bold.tr_seconds);
   series.names = names_;
   series.labels = labels_;
   std::vector<double> sums(static_cast<size_t>(parcels));  // [P]
-  for (int64_t t = 0; t < bold.frames(); ++t) {
+  NanTally nan;
+  for (int64_t t = 0; t < bold.frames; ++t) {
     const auto frame = bold.frame(t);
     std::fill(sums.begin(), sums.end(), 0.0);
     for (size_t n = 0; n < voxels_.size(); ++n) {
       sums[static_cast<size_t>(parcel_of_[n])] += frame[static_cast<size_t>(voxels_[n])];
+    }
+    // A NaN voxel makes its parcel's sum NaN: only then look for where.
+    if (std::any_of(sums.begin(), sums.end(), [](double v) { return std::isnan(v); })) {
+      nan.count(t, frame, voxels_);
     }
     for (int64_t p = 0; p < parcels; ++p) {
       series.at(t, p) = static_cast<float>(sums[static_cast<size_t>(p)] /
                                            static_cast<double>(counts_[static_cast<size_t>(p)]));
     }
   }
+  nan.throw_if_any(bold, "atlas");
   return series;
 }
 
@@ -232,32 +246,36 @@ std::string MapsMasker::dropped_report() const {
   return join_dropped(dropped_names_, "map", atlas_source_);
 }
 
-ParcelSeries MapsMasker::extract(const Volume& bold) const {
-  require_same_grid(grid_, atlas_source_, or_default(bold.source(), "BOLD series"), bold.grid(),
+ParcelSeries MapsMasker::extract(const Volume& bold) const { return extract(frames_of(bold)); }
+
+ParcelSeries MapsMasker::extract(const FrameSeries& bold) const {
+  require_same_grid(grid_, atlas_source_, or_default(bold.source, "BOLD series"), bold.grid,
                     "BOLD series");
-  reject_nan(bold, voxels_, "maps' support");
   const auto rows = static_cast<int64_t>(voxels_.size());
   const int64_t cols = parcel_count();
-  ParcelSeries series(bold.frames(), cols, bold.tr_seconds());
+  ParcelSeries series(bold.frames, cols, bold.tr_seconds);
+  NanTally nan;
   series.names = names_;
 
   // Frames go through the solver in blocks, so that the right-hand sides
   // [N, block] stay near 32 MB however large the mask is.
   const int64_t block = std::clamp<int64_t>((int64_t{4} << 20) / std::max<int64_t>(rows, 1), 1,
-                                            std::max<int64_t>(bold.frames(), 1));
+                                            std::max<int64_t>(bold.frames, 1));
   std::vector<double> rhs;       // [N, block]
   std::vector<double> solution;  // [P, block]
-  for (int64_t t0 = 0; t0 < bold.frames(); t0 += block) {
-    const int64_t m = std::min(block, bold.frames() - t0);
+  for (int64_t t0 = 0; t0 < bold.frames; t0 += block) {
+    const int64_t m = std::min(block, bold.frames - t0);
     rhs.assign(static_cast<size_t>(rows * m), 0.0);
     for (int64_t c = 0; c < m; ++c) {
       const auto frame = bold.frame(t0 + c);
+      nan.count(t0 + c, frame, voxels_);
       for (int64_t n = 0; n < rows; ++n) {
         rhs[static_cast<size_t>(n * m + c)] =
             frame[static_cast<size_t>(voxels_[static_cast<size_t>(n)])];
       }
     }
     solution.assign(static_cast<size_t>(cols * m), 0.0);
+    if (nan.any()) continue;  // only counting from here on, for the message
     qr_->solve(rhs.data(), m, solution.data());
     for (int64_t c = 0; c < m; ++c) {
       for (int64_t p = 0; p < cols; ++p) {
@@ -265,6 +283,7 @@ ParcelSeries MapsMasker::extract(const Volume& bold) const {
       }
     }
   }
+  nan.throw_if_any(bold, "maps' support");
   return series;
 }
 

@@ -18,6 +18,7 @@
 #include "neuro/atlas/brain_mask.h"
 #include "neuro/atlas/label_atlas.h"
 #include "neuro/atlas/probabilistic_atlas.h"
+#include "neuro/image/frame_series.h"
 #include "neuro/image/volume.h"
 #include "neuro/series/parcel_series.h"
 
@@ -52,6 +53,8 @@ class LabelsMasker {
   // [T, P]. Throws when `bold` is on another grid or has NaN voxels inside
   // the atlas and mask.
   ParcelSeries extract(const Volume& bold) const;
+  // The same, reading frame by frame (e.g. StoredImage::frames_view()).
+  ParcelSeries extract(const FrameSeries& bold) const;
 
  private:
   Grid grid_;
@@ -90,6 +93,8 @@ class MapsMasker {
   // [T, P]. Throws when `bold` is on another grid or has NaN voxels inside
   // the maps' support and the mask.
   ParcelSeries extract(const Volume& bold) const;
+  // The same, reading frame by frame (e.g. StoredImage::frames_view()).
+  ParcelSeries extract(const FrameSeries& bold) const;
 
  private:
   Grid grid_;

@@ -93,7 +93,11 @@ void parse_nifti1_or_analyze(const FieldReader& f, ImageHeader& h, bool is_nifti
   h.bitpix = f.get<int16_t>(72);
   for (size_t i = 0; i < 8; ++i)
     h.pixdim[i] = f.get<float>(76 + 4 * i);
-  h.vox_offset = static_cast<int64_t>(f.get<float>(108));
+  const float vox_offset = f.get<float>(108);
+  // Out-of-range floats cannot be cast; such a header is refused in check_dimensions.
+  h.vox_offset = std::isfinite(vox_offset) && vox_offset >= 0 && vox_offset < 1e15f
+                     ? static_cast<int64_t>(vox_offset)
+                     : -1;
   // Analyze's funused1/funused2 hold SPM's scale factor and intercept at the
   // same offsets as NIfTI's scl_slope/scl_inter.
   h.scl_slope = f.get<float>(112);
@@ -141,7 +145,17 @@ void check_dimensions(const ImageHeader& h, const std::string& name) {
   if (datatype_size(h.datatype) == 0) {
     throw std::runtime_error(name + ": unknown datatype code " + std::to_string(h.datatype));
   }
-  if (h.vox_offset < 0) throw std::runtime_error(name + ": negative vox_offset");
+  if (h.vox_offset < 0) throw std::runtime_error(name + ": vox_offset is negative or not a number");
+  // Keep every size computed from the header far from integer overflow.
+  constexpr int64_t kMaxVoxels = int64_t{1} << 40;
+  int64_t voxels = 1;
+  for (int64_t i = 1; i <= h.dim[0]; ++i) {
+    const int64_t d = h.dim[static_cast<size_t>(i)];
+    if (d > kMaxVoxels / voxels) {
+      throw std::runtime_error(name + ": the dimensions describe more than 2^40 voxels");
+    }
+    voxels *= d;
+  }
 }
 
 }  // namespace

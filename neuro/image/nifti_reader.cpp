@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -120,19 +121,17 @@ bool has_real_values(int datatype) {
 
 }  // namespace
 
-Volume read_volume(const std::filesystem::path& path) {
-  ImageHeader header;
-  return read_volume(path, header);
-}
-
-Volume read_volume(const std::filesystem::path& path, ImageHeader& header) {
+StoredImage StoredImage::open(const std::filesystem::path& path) {
   const auto paths = pair_paths(path);
   const std::string name = path.string();
   if (!std::filesystem::exists(paths.header)) {
     throw std::runtime_error(paths.header.string() + ": no such file");
   }
-  const auto header_bytes = read_whole_file(paths.header);
-  header = parse_header(header_bytes, paths.header.string());
+  StoredImage image;
+  image.source_ = name;
+  image.bytes_ = read_whole_file(paths.header);
+  auto& header = image.header_;
+  header = parse_header(image.bytes_, paths.header.string());
   const bool named_single = ends_with(name, ".nii") || ends_with(name, ".nii.gz");
   if (named_single && header.format == ImageFormat::kAnalyze75) {
     throw std::runtime_error(name + ": wrong magic: a .nii file must say 'n+1' or 'n+2'");
@@ -150,39 +149,68 @@ Volume read_volume(const std::filesystem::path& path, ImageHeader& header) {
                              " has no single real value per voxel; convert it to a real type "
                              "(e.g. magnitude as float32) first");
   }
-  std::vector<uint8_t> image_bytes;
-  size_t offset = static_cast<size_t>(header.vox_offset);
+  image.offset_ = static_cast<size_t>(header.vox_offset);
   if (header.single_file && paths.image == paths.header) {
-    if (header.format == ImageFormat::kNifti1 && offset < 352) offset = 352;
-    if (header.format == ImageFormat::kNifti2 && offset < 544) offset = 544;
+    if (header.format == ImageFormat::kNifti1) image.offset_ = std::max<size_t>(image.offset_, 352);
+    if (header.format == ImageFormat::kNifti2) image.offset_ = std::max<size_t>(image.offset_, 544);
   } else {
     if (paths.image == paths.header || !std::filesystem::exists(paths.image)) {
       throw std::runtime_error(name + ": the image file of this header pair is missing (" +
                                paths.image.filename().string() + ")");
     }
-    image_bytes = read_whole_file(paths.image);
+    image.bytes_ = read_whole_file(paths.image);
   }
-  const auto& data_bytes =
-      image_bytes.empty() && paths.image == paths.header ? header_bytes : image_bytes;
   const auto shape = header.shape();
   const size_t voxels = static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]);
   const size_t bytes_needed = voxels * static_cast<size_t>(datatype_size(header.datatype));
-  if (data_bytes.size() < offset + bytes_needed) {
-    throw std::runtime_error(
-        name + ": truncated: the header describes " + std::to_string(bytes_needed) +
-        " bytes of voxels after offset " + std::to_string(offset) + ", the file holds " +
-        std::to_string(data_bytes.size() > offset ? data_bytes.size() - offset : 0));
+  const size_t held = image.bytes_.size();
+  if (held < image.offset_ + bytes_needed) {
+    throw std::runtime_error(name + ": truncated: the header describes " +
+                             std::to_string(bytes_needed) + " bytes of voxels after offset " +
+                             std::to_string(image.offset_) + ", the file holds " +
+                             std::to_string(held > image.offset_ ? held - image.offset_ : 0));
   }
-  Grid grid{{shape[0], shape[1], shape[2]}, header.best_affine()};
-  Volume volume(grid, shape[3], header.tr_seconds());
-  volume.meta() = header.meta();
-  volume.set_source(name);
-  const auto scaling = header.slope_inter();
-  const bool swap = header.big_endian != (std::endian::native == std::endian::big);
-  convert_any(header.datatype, data_bytes.data() + offset, voxels, swap, scaling.has_value(),
-              scaling ? (*scaling)[0] : 1.0, scaling ? (*scaling)[1] : 0.0, volume.data().data(),
-              name);
+  image.grid_ = Grid{{shape[0], shape[1], shape[2]}, header.best_affine()};
+  image.scaling_ = header.slope_inter();
+  image.swap_ = header.big_endian != (std::endian::native == std::endian::big);
+  return image;
+}
+
+void StoredImage::read_frame(int64_t t, std::span<float> out) const {
+  const auto per_frame = static_cast<size_t>(grid_.voxel_count());
+  if (t < 0 || t >= frames() || out.size() != per_frame) {
+    throw std::out_of_range(source_ + ": frame " + std::to_string(t) + " out of range");
+  }
+  const size_t item = static_cast<size_t>(datatype_size(header_.datatype));
+  convert_any(header_.datatype, bytes_.data() + offset_ + static_cast<size_t>(t) * per_frame * item,
+              per_frame, swap_, scaling_.has_value(), scaling_ ? (*scaling_)[0] : 1.0,
+              scaling_ ? (*scaling_)[1] : 0.0, out.data(), source_);
+}
+
+Volume StoredImage::to_volume() const {
+  Volume volume(grid_, frames(), tr_seconds());
+  volume.meta() = header_.meta();
+  volume.set_source(source_);
+  for (int64_t t = 0; t < frames(); ++t) read_frame(t, volume.frame(t));
   return volume;
+}
+
+FrameSeries StoredImage::frames_view() const {
+  auto buffer = std::make_shared<std::vector<float>>(static_cast<size_t>(grid_.voxel_count()));
+  return {grid_, frames(), tr_seconds(), source_, [this, buffer](int64_t t) {
+            read_frame(t, *buffer);
+            return std::span<const float>(*buffer);
+          }};
+}
+
+Volume read_volume(const std::filesystem::path& path) {
+  return StoredImage::open(path).to_volume();
+}
+
+Volume read_volume(const std::filesystem::path& path, ImageHeader& header) {
+  const auto image = StoredImage::open(path);
+  header = image.header();
+  return image.to_volume();
 }
 
 }  // namespace neuro

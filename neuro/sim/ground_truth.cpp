@@ -47,8 +47,9 @@ SpaceTruthFiles write_space_truth(const fs::path& truth_dir, const SimSpace& spa
   mask.meta().qform_code = space.xform;
   mask.meta().descrip = "brain mask";
   auto mask_values = mask.data();
-  for (size_t v = 0; v < space.mask.size(); ++v)
+  for (size_t v = 0; v < space.mask.size(); ++v) {
     mask_values[v] = space.mask[v] ? 1.0f : 0.0f;
+  }
   files.brain_mask =
       truth_dir / truth_name(space, "mask", ".nii.gz").set("desc", "brain").filename();
   write_nifti(mask, files.brain_mask);
@@ -60,8 +61,9 @@ SpaceTruthFiles write_space_truth(const fs::path& truth_dir, const SimSpace& spa
       truth_dir / truth_name(space, "dseg", ".tsv").set("atlas", space.atlas).filename();
   std::ostringstream table;
   table << "index\tname\n";
-  for (const auto& region : space.regions)
+  for (const auto& region : space.regions) {
     table << region.label << '\t' << region.name << '\n';
+  }
   core::write_text_atomically(files.atlas_table, table.str());
 
   for (size_t s = 0; s < space.states.size(); ++s) {

@@ -57,8 +57,9 @@ std::vector<double> canonical_hrf(double dt_seconds, const HrfParameters& parame
     sum += kernel[k];
   }
   if (!(sum > 0)) throw std::invalid_argument("hrf: the kernel sums to zero at this step");
-  for (double& value : kernel)
+  for (double& value : kernel) {
     value /= sum;
+  }
   return kernel;
 }
 

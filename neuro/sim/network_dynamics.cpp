@@ -30,8 +30,9 @@ Matrix multiply(const Matrix& a, const Matrix& b, int n) {
 Matrix transpose(const Matrix& a, int n) {
   Matrix t(a.size());
   for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j)
+    for (int j = 0; j < n; ++j) {
       t[static_cast<size_t>(j * n + i)] = a[static_cast<size_t>(i * n + j)];
+    }
   }
   return t;
 }
@@ -40,8 +41,9 @@ Matrix transpose(const Matrix& a, int n) {
 // each oscillator over several networks, which couples them.
 Matrix random_rotation(int n, core::RandomStream& random) {
   Matrix q(static_cast<size_t>(n * n));
-  for (double& v : q)
+  for (double& v : q) {
     v = random.normal();
+  }
   for (int c = 0; c < n; ++c) {
     for (int prev = 0; prev < c; ++prev) {
       double dot = 0;
@@ -53,11 +55,13 @@ Matrix random_rotation(int n, core::RandomStream& random) {
       }
     }
     double norm = 0;
-    for (int r = 0; r < n; ++r)
+    for (int r = 0; r < n; ++r) {
       norm += q[static_cast<size_t>(r * n + c)] * q[static_cast<size_t>(r * n + c)];
+    }
     norm = std::sqrt(norm);
-    for (int r = 0; r < n; ++r)
+    for (int r = 0; r < n; ++r) {
       q[static_cast<size_t>(r * n + c)] /= norm;
+    }
   }
   return q;
 }
@@ -66,16 +70,19 @@ Matrix random_rotation(int n, core::RandomStream& random) {
 // stable (spectral radius = the largest damping < 1).
 Matrix stationary_covariance(const Matrix& a, int n) {
   Matrix s(static_cast<size_t>(n * n), 0.0);
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < n; ++i) {
     s[static_cast<size_t>(i * n + i)] = 1.0;
+  }
   const Matrix at = transpose(a, n);
   for (int iteration = 0; iteration < 100000; ++iteration) {
     Matrix next = multiply(multiply(a, s, n), at, n);
-    for (int i = 0; i < n; ++i)
+    for (int i = 0; i < n; ++i) {
       next[static_cast<size_t>(i * n + i)] += 1.0;
+    }
     double change = 0;
-    for (size_t k = 0; k < s.size(); ++k)
+    for (size_t k = 0; k < s.size(); ++k) {
       change = std::max(change, std::abs(next[k] - s[k]));
+    }
     s = std::move(next);
     if (change < 1e-12) break;
   }
@@ -85,13 +92,15 @@ Matrix stationary_covariance(const Matrix& a, int n) {
 void normalise_rows(std::vector<double>& loadings, int64_t rows, int cols) {
   for (int64_t p = 0; p < rows; ++p) {
     double norm = 0;
-    for (int k = 0; k < cols; ++k)
+    for (int k = 0; k < cols; ++k) {
       norm +=
           loadings[static_cast<size_t>(p * cols + k)] * loadings[static_cast<size_t>(p * cols + k)];
+    }
     norm = std::sqrt(norm);
     if (norm == 0) continue;
-    for (int k = 0; k < cols; ++k)
+    for (int k = 0; k < cols; ++k) {
       loadings[static_cast<size_t>(p * cols + k)] /= norm;
+    }
   }
 }
 
@@ -202,8 +211,9 @@ NetworkModel make_network_model(std::span<const std::array<double, 3>> region_ce
   const auto kernel = canonical_hrf(tr_seconds);
   const auto taps = static_cast<int>(kernel.size());
   std::vector<Matrix> lagged{s};  // A^d S
-  for (int d = 1; d < taps; ++d)
+  for (int d = 1; d < taps; ++d) {
     lagged.push_back(multiply(model.transition, lagged.back(), n));
+  }
   model.bold_sd.assign(static_cast<size_t>(n), 0.0);
   for (int i = 0; i < n; ++i) {
     double variance = 0;
@@ -221,8 +231,9 @@ NetworkModel make_network_model(std::span<const std::array<double, 3>> region_ce
 std::vector<double> jitter_loadings(const NetworkModel& model, double sd,
                                     core::RandomStream& random) {
   std::vector<double> loadings = model.loadings;
-  for (double& v : loadings)
+  for (double& v : loadings) {
     v += random.normal(0.0, sd);
+  }
   normalise_rows(loadings, model.regions, model.networks);
   return loadings;
 }
@@ -251,8 +262,9 @@ std::vector<double> simulate_networks(const NetworkModel& model, int64_t frames,
   std::vector<double> out(static_cast<size_t>(frames * n));  // [T, K]
   std::vector<double> column(static_cast<size_t>(total));
   for (int i = 0; i < n; ++i) {
-    for (int64_t t = 0; t < total; ++t)
+    for (int64_t t = 0; t < total; ++t) {
       column[static_cast<size_t>(t)] = latent[static_cast<size_t>(t * n + i)];
+    }
     const auto bold = convolve_with_hrf(column, model.tr_seconds);
     const double scale = 1.0 / model.bold_sd[static_cast<size_t>(i)];
     for (int64_t t = 0; t < frames; ++t) {

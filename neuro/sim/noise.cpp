@@ -77,8 +77,9 @@ std::vector<double> framewise_displacement(std::span<const double> parameters, i
 }
 
 std::vector<double> cosine_drift_basis(int64_t frames, int order) {
-  if (frames < 0 || order < 0)
+  if (frames < 0 || order < 0) {
     throw std::invalid_argument("drift: frames and order must not be negative");
+  }
   std::vector<double> basis(static_cast<size_t>(frames * order));  // [T, order]
   for (int64_t t = 0; t < frames; ++t) {
     for (int k = 1; k <= order; ++k) {
@@ -107,13 +108,15 @@ Ar1Field::Ar1Field(size_t series, double phi, double sd, uint64_t seed, uint64_t
   state_.resize(series);
   // Start from the stationary distribution so the first frame is no quieter
   // than the rest; a step from a stationary state stays stationary.
-  for (double& x : state_)
+  for (double& x : state_) {
     x = sd * random_.normal();
+  }
 }
 
 void Ar1Field::next(std::span<float> out) {
-  if (out.size() != state_.size())
+  if (out.size() != state_.size()) {
     throw std::invalid_argument("ar1: output size differs from the field");
+  }
   for (size_t i = 0; i < state_.size(); ++i) {
     state_[i] = phi_ * state_[i] + innovation_sd_ * random_.normal();
     out[i] = static_cast<float>(state_[i]);

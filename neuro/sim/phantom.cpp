@@ -37,8 +37,9 @@ double ellipsoid_radius2(const std::array<double, 3>& p, const std::array<double
 
 PhantomRegion region_towards(int label, const char* name, std::array<double, 3> direction) {
   double norm = 0;
-  for (double d : direction)
+  for (double d : direction) {
     norm += d * d;
+  }
   norm = std::sqrt(norm);
   PhantomRegion region;
   region.label = label;
@@ -95,8 +96,9 @@ Phantom make_phantom(const Grid& grid) {
   phantom.anatomy = Volume(grid, 1);
   phantom.labels = Volume(grid, 1);
   const auto& regions = phantom_regions();
-  for (const auto& region : regions)
+  for (const auto& region : regions) {
     phantom.names[region.label] = region.name;
+  }
   const double white2 = kWhiteFraction * kWhiteFraction;
   for (int64_t k = 0; k < grid.dims[2]; ++k) {
     for (int64_t j = 0; j < grid.dims[1]; ++j) {
@@ -106,8 +108,9 @@ Phantom make_phantom(const Grid& grid) {
         const double r2 = ellipsoid_radius2(p, kBrainCentre, kBrainSemiAxes);
         if (r2 >= 1.0) continue;
         bool csf = false;
-        for (const auto& v : kVentricles)
+        for (const auto& v : kVentricles) {
           csf = csf || ellipsoid_radius2(p, v.centre, v.semi_axes) < 1.0;
+        }
         float value = r2 < white2 ? kPhantomWhite : kPhantomGrey;
         if (csf) value = kPhantomCsf;
         phantom.anatomy.at(i, j, k) = value;

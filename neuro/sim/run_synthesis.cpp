@@ -35,15 +35,17 @@ void add_column(ConfoundTable& table, const std::string& name, const std::vector
 
 std::vector<double> derivative(const std::vector<double>& x) {
   std::vector<double> d(x.size(), kMissing);
-  for (size_t t = 1; t < x.size(); ++t)
+  for (size_t t = 1; t < x.size(); ++t) {
     d[t] = x[t] - x[t - 1];
+  }
   return d;
 }
 
 std::vector<double> squared(const std::vector<double>& x) {
   std::vector<double> y(x.size());
-  for (size_t t = 0; t < x.size(); ++t)
+  for (size_t t = 0; t < x.size(); ++t) {
     y[t] = x[t] * x[t];
+  }
   return y;
 }
 
@@ -69,8 +71,9 @@ ConfoundTable make_confounds(int64_t frames, const std::vector<double>& global,
   static const char* const kNames[6] = {"trans_x", "trans_y", "trans_z", "rot_x", "rot_y", "rot_z"};
   for (int p = 0; p < 6; ++p) {
     std::vector<double> x(static_cast<size_t>(frames));
-    for (int64_t t = 0; t < frames; ++t)
+    for (int64_t t = 0; t < frames; ++t) {
       x[static_cast<size_t>(t)] = motion.parameters[static_cast<size_t>(t * 6 + p)];
+    }
     const auto d = derivative(x);
     add_column(table, kNames[p], x);
     add_column(table, std::string(kNames[p]) + "_derivative1", d);
@@ -124,8 +127,9 @@ SynthesizedRun synthesize_run(const SimSpace& space, const VoxelLayout& layout,
   out.regressors.assign(static_cast<size_t>(frames * states), 0.0);
   if (plan.kind == RunKind::kTask) {
     std::vector<std::string> names;
-    for (const auto& state : space.states)
+    for (const auto& state : space.states) {
       names.push_back(state.name);
+    }
     core::RandomStream design_random(seed, stream(SimPurpose::kRunDesign));
     out.events = make_task_design(names, frames, options.tr_seconds, plan.design, design_random,
                                   options.timing);
@@ -158,8 +162,9 @@ SynthesizedRun synthesize_run(const SimSpace& space, const VoxelLayout& layout,
   // coefficients plus a smaller local part per voxel.
   core::RandomStream drift_random(seed, stream(SimPurpose::kRunDrift));
   std::vector<double> global_drift(static_cast<size_t>(order));
-  for (double& c : global_drift)
+  for (double& c : global_drift) {
     c = drift_random.normal(0.0, noise.drift_sd);
+  }
   std::vector<float> drift(static_cast<size_t>(voxels * order));  // [V, order]
   for (int64_t v = 0; v < voxels; ++v) {
     for (int k = 0; k < order; ++k) {
@@ -184,10 +189,10 @@ SynthesizedRun synthesize_run(const SimSpace& space, const VoxelLayout& layout,
   const float intensity = static_cast<float>(subject.intensity_scale);
   for (int64_t t = 0; t < frames; ++t) {
     thermal.next(noise_frame);
-    const double* motion = &out.motion.parameters[static_cast<size_t>(t * 6)];
-    const double* regressor = &out.regressors[static_cast<size_t>(t * states)];
-    const double* drift_t = &drift_basis[static_cast<size_t>(t * order)];
-    const double* regions_t = &region_signal[static_cast<size_t>(t * regions)];
+    const double* motion = out.motion.parameters.data() + t * 6;
+    const double* regressor = out.regressors.data() + t * states;
+    const double* drift_t = drift_basis.data() + t * order;
+    const double* regions_t = region_signal.data() + t * regions;
     auto frame = out.bold.frame(t);
     double sum_all = 0, sum_csf = 0, sum_white = 0, sum_change2 = 0;
     int64_t n_csf = 0, n_white = 0;
@@ -195,14 +200,16 @@ SynthesizedRun synthesize_run(const SimSpace& space, const VoxelLayout& layout,
       const auto vs = static_cast<size_t>(v);
       double percent = noise_frame[vs] + jump[static_cast<size_t>(t)] +
                        layout.physiological_weight[vs] * physiology[static_cast<size_t>(t)];
-      for (int k = 0; k < order; ++k)
+      for (int k = 0; k < order; ++k) {
         percent += drift[vs * static_cast<size_t>(order) + static_cast<size_t>(k)] * drift_t[k];
+      }
       const int r = layout.region[vs];
       if (r >= 0) {
         percent += subject.network_gain[vs] * regions_t[r];
         const float* activation = &subject.activation[vs * static_cast<size_t>(states)];
-        for (int64_t s = 0; s < states; ++s)
+        for (int64_t s = 0; s < states; ++s) {
           percent += amplitude * activation[s] * regressor[s];
+        }
       }
       const double baseline = layout.baseline[vs] * intensity;
       double value = baseline * (1.0 + 0.01 * percent);

@@ -21,7 +21,7 @@ struct NoiseOptions {
   double region_sd = 0.4;         // fluctuations of each region not shared through networks
   double drift_sd = 1.0;          // slow drift: SD of each voxel's cosine coefficients
   int drift_order = 3;            // number of cosine drift terms
-  double physiological_sd = 0.5;  // a global fluctuation, strongest in CSF
+  double physiological_sd = 1.0;  // a global fluctuation, strongest in CSF
   double motion_scale = 1.0;      // multiplies head motion (0: still heads)
   double motion_artifact = 1.0;   // how strongly motion changes intensities (0: not at all)
   double spike_rate = 0.01;       // probability of a spike at each frame

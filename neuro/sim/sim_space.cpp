@@ -113,15 +113,17 @@ std::vector<SimRegion> collect_regions(const Volume& labels,
         ++region.voxels;
         const auto p = grid.affine.to_world(static_cast<double>(i), static_cast<double>(j),
                                             static_cast<double>(k));
-        for (size_t a = 0; a < 3; ++a)
+        for (size_t a = 0; a < 3; ++a) {
           region.centre_mm[a] += p[a];
+        }
       }
     }
   }
   std::vector<SimRegion> regions;
   for (auto& [label, region] : found) {
-    for (double& c : region.centre_mm)
+    for (double& c : region.centre_mm) {
       c /= static_cast<double>(region.voxels);
+    }
     const auto it = names.find(label);
     region.name = it != names.end() ? it->second : "label_" + std::to_string(label);
     regions.push_back(std::move(region));
@@ -145,6 +147,9 @@ std::vector<MentalState> resolve_states(const std::vector<StatePicks>& table,
                         [&](const StateRegion& r) { return r.label == region.label; });
         if (match && !taken) state.regions.push_back({region.label, pick.weight});
       }
+    }
+    if (states.size() >= kSimulatedStates.size() || state.name != kSimulatedStates[states.size()]) {
+      throw std::logic_error("sim_space: the state tables must list kSimulatedStates in order");
     }
     if (state.regions.empty()) {
       throw std::runtime_error(where + ": none of the regions of state '" + state.name +

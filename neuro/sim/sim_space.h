@@ -25,6 +25,10 @@ namespace neuro {
 inline constexpr std::string_view kMricronTemplateDir = "/usr/share/mricron/templates";
 inline constexpr std::string_view kTemplateSpace = "MNIColin27";
 inline constexpr std::string_view kPhantomSpace = "phantom";
+// Every space defines the same mental states, in this order, so that models
+// and reports carry over from one space to another.
+inline constexpr std::array<std::string_view, 4> kSimulatedStates = {"motor", "visual", "language",
+                                                                     "auditory"};
 
 // kAuto: Harvard-Oxford on the template when installed, else the phantom.
 enum class AtlasChoice { kAuto, kHarvardOxford, kAicha, kPhantom };

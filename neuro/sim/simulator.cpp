@@ -67,8 +67,9 @@ void prepare_output_root(const SimulationOptions& options) {
   }
   if (!fs::is_directory(root, ec)) fail(root.string(), "exists and is not a folder");
   if (is_empty_folder(root)) return;
-  if (!options.overwrite)
+  if (!options.overwrite) {
     fail(root.string(), "exists and is not empty (set overwrite to replace it)");
+  }
   if (!holds_neuroseq_dataset(root)) {
     fail(root.string(), "exists, is not empty and holds no NeuroSeq dataset; not overwriting it");
   }
@@ -102,8 +103,9 @@ Volume mask_volume(const SimSpace& space, const std::string& descrip) {
   mask.meta().qform_code = space.xform;
   mask.meta().descrip = descrip;
   auto values = mask.data();
-  for (size_t v = 0; v < space.mask.size(); ++v)
+  for (size_t v = 0; v < space.mask.size(); ++v) {
     values[v] = space.mask[v] ? 1.0f : 0.0f;
+  }
   return mask;
 }
 
@@ -124,8 +126,9 @@ int64_t write_anatomy(const fs::path& root, const SimSpace& space, const std::st
   tissue.meta() = space.anatomy.meta();
   tissue.meta().descrip = "tissue: 1 grey, 2 white, 3 CSF";
   auto values = tissue.data();
-  for (size_t v = 0; v < space.tissue.size(); ++v)
+  for (size_t v = 0; v < space.tissue.size(); ++v) {
     values[v] = static_cast<float>(space.tissue[v]);
+  }
   write_nifti(tissue, derivative_path(root, dseg, "anat"));
   return 3;
 }
@@ -163,14 +166,14 @@ void validate_simulation_options(const SimulationOptions& o) {
     if (!is_bids_label(o.task_name) || o.task_name == kRestTask) {
       fail("task_name", "'" + o.task_name + "' must be letters and digits only, and not 'rest'");
     }
-    // Every state needs at least one trial: four states in the built-in spaces.
-    const double needed = minimum_run_seconds(4, o.design, o.timing);
+    // Every state needs at least one trial in every task run.
+    const double needed = minimum_run_seconds(kSimulatedStates.size(), o.design, o.timing);
     const double have = static_cast<double>(o.task_frames) * o.tr_seconds;
     if (have < needed) {
       std::ostringstream message;
       message << o.task_frames << " frames (" << have << " s at TR " << o.tr_seconds
-              << " s) are too short for a " << design_kind_name(o.design)
-              << " design of 4 states: at least "
+              << " s) are too short for a " << design_kind_name(o.design) << " design of "
+              << kSimulatedStates.size() << " states: at least "
               << static_cast<int64_t>(std::ceil(needed / o.tr_seconds)) << " frames are needed";
       fail("task_frames", message.str());
     }
@@ -217,8 +220,9 @@ SimulationSummary simulate_dataset(const SimulationOptions& options,
   const SimSpace space = make_sim_space(options.space);
   const VoxelLayout layout = make_voxel_layout(space);
   std::vector<std::array<double, 3>> centres;
-  for (const auto& region : space.regions)
+  for (const auto& region : space.regions) {
     centres.push_back(region.centre_mm);
+  }
   if (options.networks.networks > static_cast<int>(centres.size())) {
     fail("networks", std::to_string(options.networks.networks) +
                          " networks need as many regions; " + space.atlas + " has " +
@@ -242,8 +246,9 @@ SimulationSummary simulate_dataset(const SimulationOptions& options,
   summary.brain_voxels = layout.size();
   summary.notes = space.notes;
   summary.ground_truth_dir = truth_dir;
-  for (const auto& state : space.states)
+  for (const auto& state : space.states) {
     summary.states.push_back(state.name);
+  }
 
   // The description first: a folder left by an interrupted run is then
   // recognised as ours and may be overwritten.
@@ -314,8 +319,9 @@ SimulationSummary simulate_dataset(const SimulationOptions& options,
       }
       run.spike_frames = result.spike_frames;
       double fd_sum = 0;
-      for (double fd : result.motion.framewise_displacement)
+      for (double fd : result.motion.framewise_displacement) {
         fd_sum += fd;
+      }
       run.mean_framewise_displacement =
           plan.frames > 1 ? fd_sum / static_cast<double>(plan.frames - 1) : 0.0;
       summary.runs.push_back(std::move(run));

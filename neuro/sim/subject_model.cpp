@@ -80,8 +80,9 @@ VoxelLayout make_voxel_layout(const SimSpace& space) {
     }
   }
   if (inside > 0) {
-    for (double& c : centre)
+    for (double& c : centre) {
       c /= static_cast<double>(inside);
+    }
   }
   layout.centre_mm = centre;
   for (int64_t v = 0; v < inside; ++v) {
@@ -149,8 +150,9 @@ SubjectModel make_subject_model(int number, int subject_count, const SimSpace& s
         std::exp(activation_random.normal(0.0, variability.amplitude_sd)));
     subject.extent_scale.push_back(std::exp(activation_random.normal(0.0, variability.extent_sd)));
     std::array<double, 3> shift{};
-    for (double& d : shift)
+    for (double& d : shift) {
       d = activation_random.normal(0.0, variability.shift_mm);
+    }
     subject.shift_mm.push_back(shift);
   }
 

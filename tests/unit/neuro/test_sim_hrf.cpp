@@ -49,8 +49,9 @@ TEST(SimHrf, PeaksNearFiveSecondsAndUndershootsNearFifteen) {
 TEST(SimHrf, UnnormalisedAreaIsOneMinusTheRatio) {
   double area = 0;
   const double dt = 0.001;
-  for (double t = dt / 2; t < 60.0; t += dt)
+  for (double t = dt / 2; t < 60.0; t += dt) {
     area += neuro::double_gamma_hrf(t) * dt;
+  }
   EXPECT_NEAR(area, 1.0 - 1.0 / 6.0, 1e-6);
 }
 
@@ -70,8 +71,9 @@ TEST(SimHrf, TwoSecondSamplingMatchesSpm) {
                                    -0.0058, -0.0026, -0.0011, -0.0004, -0.0001};
   const auto kernel = neuro::canonical_hrf(2.0);
   ASSERT_EQ(kernel.size(), spm.size());
-  for (size_t k = 0; k < spm.size(); ++k)
+  for (size_t k = 0; k < spm.size(); ++k) {
     EXPECT_NEAR(kernel[k], spm[k], 6e-5) << k;
+  }
 }
 
 TEST(SimHrf, SustainedStimulusSettlesAtItsAmplitude) {
