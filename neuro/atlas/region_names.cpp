@@ -8,7 +8,10 @@
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "core/io/text_fields.h"
 
 namespace neuro {
 namespace {
@@ -32,22 +35,11 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-std::string_view trim(std::string_view s) {
-  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
-
+// A region value: whitespace around it and a leading '+' are allowed; it must fit an int.
 std::optional<int> parse_int(std::string_view s) {
-  s = trim(s);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  int value = 0;
-  const auto [end, error] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (s.empty() || error != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return value;
+  const auto value = core::parse_integer(core::trim(s), core::LeadingPlus::kAccepted);
+  if (!value || !std::in_range<int>(*value)) return std::nullopt;
+  return static_cast<int>(*value);
 }
 
 // Lines without their end-of-line, whatever the platform wrote (aal.nii.txt has CRLF).
@@ -63,18 +55,6 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     start = end + 1;
   }
   return lines;
-}
-
-std::vector<std::string_view> split(std::string_view line, char separator) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  while (true) {
-    const size_t end = line.find(separator, start);
-    fields.push_back(line.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return fields;
 }
 
 std::vector<std::string_view> split_whitespace(std::string_view line) {
@@ -235,7 +215,7 @@ RegionNames read_fsl_xml_names(const fs::path& path) {
     const size_t close = all.find("</label>", tag_end);
     if (close == std::string_view::npos) fail_at(path, line, "a <label> is never closed");
     const std::string name =
-        decode_xml_entities(trim(all.substr(tag_end + 1, close - tag_end - 1)), path, line);
+        decode_xml_entities(core::trim(all.substr(tag_end + 1, close - tag_end - 1)), path, line);
     add_name(names, path, line, *index + 1, name);
     pos = close + 8;
   }
@@ -249,13 +229,13 @@ RegionNames read_mricron_names(const fs::path& path) {
   int64_t line_number = 0;
   for (const std::string_view raw : split_lines(text)) {
     ++line_number;
-    const std::string_view line = trim(raw);
+    const std::string_view line = core::trim(raw);
     if (line.empty() || line.front() == '#') continue;
     std::vector<std::string_view> fields;
     if (line.find('\t') != std::string_view::npos) {
-      fields = split(line, '\t');
+      fields = core::split(line, '\t');
       for (auto& f : fields)
-        f = trim(f);
+        f = core::trim(f);
     } else {
       fields = split_whitespace(line);
     }
@@ -279,10 +259,10 @@ RegionNames read_tsv_names(const fs::path& path) {
   int64_t line_number = 0;
   for (const std::string_view line : split_lines(text)) {
     ++line_number;
-    if (trim(line).empty()) continue;
-    std::vector<std::string_view> fields = split(line, '\t');
+    if (core::trim(line).empty()) continue;
+    std::vector<std::string_view> fields = core::split(line, '\t');
     for (auto& f : fields)
-      f = trim(f);
+      f = core::trim(f);
     if (first) {
       first = false;
       if (!parse_int(fields[0])) {

@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <map>
-#include <optional>
 #include <stdexcept>
 #include <system_error>
 #include <tuple>
 
+#include "core/io/text_fields.h"
 #include "neuro/bids/derivatives.h"
 #include "neuro/bids/sidecar.h"
 #include "neuro/image/nifti_header.h"
@@ -44,16 +43,9 @@ std::string without_prefix(const std::string& label, std::string_view prefix) {
   return label.starts_with(prefix) ? label.substr(prefix.size()) : label;
 }
 
-std::optional<long long> as_number(std::string_view text) {
-  long long value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 bool same_run(const std::string& a, const std::string& b) {
-  const auto x = as_number(a);
-  const auto y = as_number(b);
+  const auto x = core::parse_integer(a);
+  const auto y = core::parse_integer(b);
   return x && y ? *x == *y : a == b;
 }
 
@@ -180,12 +172,6 @@ fs::path raw_func_folder(const fs::path& raw_root, const BidsName& name) {
   return folder / "func";
 }
 
-std::string format_seconds(double seconds) {
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), seconds);
-  return std::string(buffer, end);
-}
-
 void set_repetition_time(BoldRun& run, const SidecarMetadata& metadata) {
   const auto it = metadata.values.find("RepetitionTime");
   if (it == metadata.values.end()) return;
@@ -217,7 +203,7 @@ void check_against_header(BoldRun& run, std::vector<std::string>& warnings) {
     if (header_tr > 0) {
       warnings.push_back(run.bold.string() +
                          ": no sidecar gives RepetitionTime; using the header's TR of " +
-                         format_seconds(header_tr) + " s");
+                         core::format_double(header_tr) + " s");
       run.repetition_time = header_tr;
       run.repetition_time_source = run.bold;
     } else {
@@ -228,9 +214,9 @@ void check_against_header(BoldRun& run, std::vector<std::string>& warnings) {
   }
   if (header_tr > 0 && differs_by_a_millisecond(run.repetition_time, header_tr)) {
     warnings.push_back(run.bold.string() + ": RepetitionTime " +
-                       format_seconds(run.repetition_time) + " s in " +
+                       core::format_double(run.repetition_time) + " s in " +
                        run.repetition_time_source.string() + " differs from the header's TR of " +
-                       format_seconds(header_tr) + " s (the sidecar's value is used)");
+                       core::format_double(header_tr) + " s (the sidecar's value is used)");
   }
 }
 
@@ -426,8 +412,8 @@ DatasetIndex index_dataset(const fs::path& raw_root, const fs::path& derivatives
   }
 
   std::sort(index.runs.begin(), index.runs.end(), [](const BoldRun& a, const BoldRun& b) {
-    const auto ra = as_number(a.run).value_or(-1);
-    const auto rb = as_number(b.run).value_or(-1);
+    const auto ra = core::parse_integer(a.run).value_or(-1);
+    const auto rb = core::parse_integer(b.run).value_or(-1);
     return std::tie(a.subject, a.session, a.task, ra, a.run, a.bold) <
            std::tie(b.subject, b.session, b.task, rb, b.run, b.bold);
   });

@@ -1,7 +1,6 @@
 #include "neuro/bids/events.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -11,6 +10,7 @@
 #include <string_view>
 
 #include "core/io/atomic_file.h"
+#include "core/io/text_fields.h"
 
 namespace neuro {
 
@@ -23,37 +23,14 @@ constexpr std::string_view kNotAvailable = "n/a";
 // edge from falling on either side by rounding.
 constexpr double kTimeSlack = 1e-6;
 
-std::vector<std::string_view> split_tabs(std::string_view line) {
-  std::vector<std::string_view> fields;
-  for (size_t start = 0;;) {
-    const auto end = line.find('\t', start);
-    fields.push_back(line.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) return fields;
-    start = end + 1;
-  }
-}
-
+// Cells are trimmed of spaces only (tabs separate them).
 std::string_view trim_spaces(std::string_view text) {
-  while (!text.empty() && text.front() == ' ')
-    text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ')
-    text.remove_suffix(1);
-  return text;
+  return core::trim(text, " ");
 }
 
+// Seconds, with padding spaces and a leading '+' tolerated.
 std::optional<double> parse_number(std::string_view text) {
-  text = trim_spaces(text);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
-  double value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-std::string format_number(double value) {
-  char buffer[64];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-  return std::string(buffer, end);
+  return core::parse_double(trim_spaces(text), core::LeadingPlus::kAccepted);
 }
 
 std::string where(const std::filesystem::path& source) {
@@ -75,7 +52,7 @@ EventsTable read_events_tsv(const std::filesystem::path& path) {
   }
   if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // UTF-8 byte-order mark
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const auto header = split_tabs(line);
+  const auto header = core::split(line, '\t');
   const auto column = [&](std::string_view name) {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) {
@@ -93,7 +70,7 @@ EventsTable read_events_tsv(const std::filesystem::path& path) {
   for (int64_t number = 2; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (trim_spaces(line).empty()) continue;
-    const auto fields = split_tabs(line);
+    const auto fields = core::split(line, '\t');
     if (fields.size() != header.size()) {
       fail(number, "expected " + std::to_string(header.size()) + " tab-separated fields, found " +
                        std::to_string(fields.size()));
@@ -142,7 +119,7 @@ void write_events_tsv(const std::vector<Event>& events, const std::filesystem::p
     if (event.trial_type.find_first_of("\t\r\n") != std::string::npos) {
       bad("trial_type '" + event.trial_type + "' holds a tab or a line break");
     }
-    text += format_number(event.onset) + '\t' + format_number(event.duration) + '\t' +
+    text += core::format_double(event.onset) + '\t' + core::format_double(event.duration) + '\t' +
             (event.trial_type.empty() ? std::string(kNotAvailable) : event.trial_type) + '\n';
   }
   core::write_text_atomically(path, text);
@@ -167,7 +144,7 @@ TrLabels labels_per_tr(const EventsTable& table, int64_t frames, double tr_secon
   if (frames < 0) throw std::invalid_argument("labels per TR: negative number of frames");
   if (!std::isfinite(tr_seconds) || tr_seconds <= 0) {
     throw std::invalid_argument("labels per TR: the TR must be a positive number of seconds, got " +
-                                format_number(tr_seconds));
+                                core::format_double(tr_seconds));
   }
   if (!std::isfinite(options.hrf_lag_seconds)) {
     throw std::invalid_argument("labels per TR: the haemodynamic lag must be finite");
@@ -179,9 +156,9 @@ TrLabels labels_per_tr(const EventsTable& table, int64_t frames, double tr_secon
       throw std::runtime_error(
           where(table.source) + ": " +
           (event.line > 0 ? "line " + std::to_string(event.line) + ": " : std::string()) +
-          "onset " + format_number(event.onset) + " s is at or past the end of the run (" +
-          std::to_string(frames) + " frames x TR " + format_number(tr_seconds) +
-          " s = " + format_number(run_end) + " s)");
+          "onset " + core::format_double(event.onset) + " s is at or past the end of the run (" +
+          std::to_string(frames) + " frames x TR " + core::format_double(tr_seconds) +
+          " s = " + core::format_double(run_end) + " s)");
     }
   }
 

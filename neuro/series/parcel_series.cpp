@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/io/atomic_file.h"
+#include "core/io/text_fields.h"
 
 namespace neuro {
 
@@ -74,11 +75,12 @@ ParcelSeries read_series_tsv(const std::filesystem::path& path) {
     while (std::getline(fields, field, '\t')) {
       float v = std::numeric_limits<float>::quiet_NaN();
       if (field != "n/a") {
-        auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
-        if (ec != std::errc() || ptr != field.data() + field.size()) {
+        const auto number = core::parse_float(field);
+        if (!number) {
           throw std::runtime_error(path.string() + ": row " + std::to_string(row) +
                                    ": not a number: '" + field + "'");
         }
+        v = *number;
       }
       s.values.push_back(v);
       ++count;

@@ -9,25 +9,11 @@
 #include <unordered_set>
 
 #include "core/io/atomic_file.h"
+#include "core/io/text_fields.h"
 
 namespace neuro {
 
 namespace {
-
-// Splits on tabs keeping empty fields (a trailing tab means an empty last cell).
-std::vector<std::string_view> split_tabs(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t start = 0;
-  while (true) {
-    const size_t tab = line.find('\t', start);
-    if (tab == std::string_view::npos) {
-      fields.push_back(line.substr(start));
-      return fields;
-    }
-    fields.push_back(line.substr(start, tab - start));
-    start = tab + 1;
-  }
-}
 
 std::string_view strip_carriage_return(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -126,7 +112,7 @@ ConfoundTable read_confounds_tsv(const std::filesystem::path& path) {
   ConfoundTable table;
   table.source = file;
   std::unordered_set<std::string> seen;
-  for (std::string_view name : split_tabs(strip_carriage_return(line))) {
+  for (std::string_view name : core::split(strip_carriage_return(line), '\t')) {
     if (name.empty()) throw std::runtime_error(file + ": the header has an empty column name");
     if (!seen.emplace(name).second) {
       throw std::runtime_error(file + ": column '" + std::string(name) + "' appears twice");
@@ -140,7 +126,7 @@ ConfoundTable read_confounds_tsv(const std::filesystem::path& path) {
     const std::string_view text = strip_carriage_return(line);
     if (text.empty()) continue;
     ++row;
-    const auto fields = split_tabs(text);
+    const auto fields = core::split(text, '\t');
     if (fields.size() != columns) {
       throw std::runtime_error(file + ": row " + std::to_string(row) + " has " +
                                std::to_string(fields.size()) + " cells, the header has " +
@@ -150,12 +136,13 @@ ConfoundTable read_confounds_tsv(const std::filesystem::path& path) {
       const std::string_view cell = fields[c];
       double v = std::numeric_limits<double>::quiet_NaN();
       if (!cell.empty() && cell != "n/a") {
-        const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
-        if (ec != std::errc() || end != cell.data() + cell.size() || std::isinf(v)) {
+        const auto number = core::parse_double(cell);
+        if (!number || std::isinf(*number)) {
           throw std::runtime_error(file + ": row " + std::to_string(row) + ", column '" +
                                    table.names[c] + "': not a finite number: '" +
                                    std::string(cell) + "'");
         }
+        v = *number;
       }
       table.values.push_back(v);
     }

@@ -4,35 +4,21 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include <unistd.h>
+#include "temp_dir.h"
 
 namespace neuro::testing {
 
 class TempTree {
  public:
-  TempTree() {
-    std::random_device device;
-    root_ = std::filesystem::temp_directory_path() /
-            ("neuroseq_bids_" + std::to_string(::getpid()) + "_" + std::to_string(device()));
-    std::filesystem::create_directories(root_);
-  }
-  ~TempTree() {
-    std::error_code ignored;
-    std::filesystem::remove_all(root_, ignored);
-  }
-  TempTree(const TempTree&) = delete;
-  TempTree& operator=(const TempTree&) = delete;
-
-  const std::filesystem::path& root() const { return root_; }
+  const std::filesystem::path& root() const { return dir_.path(); }
 
   // Writes `text` to root/relative, creating folders; returns the full path.
   std::filesystem::path write(const std::filesystem::path& relative, std::string_view text) const {
-    const auto path = root_ / relative;
+    const auto path = root() / relative;
     std::filesystem::create_directories(path.parent_path());
     std::ofstream out(path, std::ios::binary);
     out.write(text.data(), static_cast<std::streamsize>(text.size()));
@@ -41,7 +27,7 @@ class TempTree {
   }
 
  private:
-  std::filesystem::path root_;
+  neuroseq_test::TempDir dir_{"bids"};
 };
 
 inline std::string read_text(const std::filesystem::path& path) {

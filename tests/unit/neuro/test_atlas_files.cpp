@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -15,6 +14,7 @@
 #include "neuro/atlas/label_atlas.h"
 #include "neuro/atlas/probabilistic_atlas.h"
 #include "neuro/image/nifti_writer.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using neuro::Affine;
@@ -29,13 +29,7 @@ const fs::path kResources = fs::path(NEUROSEQ_SOURCE_DIR) / "resources";
 
 class AtlasFiles : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "neuroseq_atlas_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  neuroseq_test::TempDir dir_{"atlas"};
 };
 
 template <typename F>

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -8,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "bids_tree.h"
+#include "error_of.h"
 #include "neuro/bids/dataset_index.h"
 #include "neuro/image/nifti_writer.h"
 #include "neuro/image/volume.h"
@@ -16,17 +16,9 @@ namespace neuro {
 namespace {
 
 namespace fs = std::filesystem;
+using neuroseq_test::error_of;
 using ::testing::HasSubstr;
 using testing::TempTree;
-
-std::string error_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 constexpr const char* kEvents = "onset\tduration\ttrial_type\n0\t10\tleft\n20\t10\tright\n";
 constexpr const char* kMni = "space-MNI152NLin2009cAsym";

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "error_of.h"
 #include "neuro/bids/derivatives.h"
 #include "neuro/bids/entities.h"
 
@@ -97,12 +98,7 @@ TEST(BidsEntities, EntityRanksFollowTheEntityTable) {
 
 TEST(BidsEntities, RejectsNamesThatAreNotBids) {
   const auto message = [](const std::string& text) {
-    try {
-      parse_bids_name(text);
-    } catch (const std::runtime_error& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
+    return neuroseq_test::error_of<std::runtime_error>([&] { parse_bids_name(text); });
   };
   EXPECT_THAT(message("sub-01_task-rest.nii.gz"), HasSubstr("sub-01_task-rest.nii.gz: "));
   EXPECT_THAT(message("sub-01_task-rest.nii.gz"), HasSubstr("suffix"));

@@ -1,5 +1,4 @@
 #include <cmath>
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -8,26 +7,19 @@
 #include <gtest/gtest.h>
 
 #include "bids_tree.h"
+#include "error_of.h"
 #include "neuro/bids/events.h"
 
 namespace neuro {
 namespace {
 
 namespace fs = std::filesystem;
+using neuroseq_test::error_of;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::TempTree;
 
 constexpr int U = kUnlabelled;
-
-std::string error_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 EventsTable table_of(std::vector<Event> events) {
   EventsTable table;

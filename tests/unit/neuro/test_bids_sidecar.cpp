@@ -1,4 +1,3 @@
-#include <functional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -7,23 +6,16 @@
 #include <gtest/gtest.h>
 
 #include "bids_tree.h"
+#include "error_of.h"
 #include "neuro/bids/sidecar.h"
 
 namespace neuro {
 namespace {
 
 namespace fs = std::filesystem;
+using neuroseq_test::error_of;
 using ::testing::HasSubstr;
 using testing::TempTree;
-
-std::string error_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 // root/task-rest_bold.json                      RepetitionTime 2, EchoTime 0.03, TaskName
 // root/task-motor_bold.json                     another task: never applies to rest

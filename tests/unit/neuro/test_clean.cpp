@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "error_of.h"
+
 namespace {
 
 using neuro::CleanOptions;
@@ -36,15 +38,6 @@ CleanOptions plain() {
   o.detrend = false;
   o.standardize = Standardize::kNone;
   return o;
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 // Residual of y on the columns of x (each [T, k]), through the normal
@@ -320,7 +313,7 @@ TEST(Clean, BadInputsThrowOneLineNamingTheSource) {
   };
   auto expect_message = [](const std::function<void()>& f, const std::string& prefix,
                            const std::string& part) {
-    const std::string m = message_of(f);
+    const std::string m = neuroseq_test::error_of<std::runtime_error>(f);
     EXPECT_EQ(m.rfind(prefix + ": ", 0), 0u) << m;
     EXPECT_NE(m.find(part), std::string::npos) << m;
     EXPECT_EQ(m.find('\n'), std::string::npos) << m;

@@ -7,13 +7,15 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <string>
+
+#include "error_of.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using neuro::ConfoundTable;
+using neuroseq_test::error_of;
 
 class Confounds : public ::testing::Test {
  protected:
@@ -45,15 +47,6 @@ class Confounds : public ::testing::Test {
 
   fs::path dir_;
 };
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST_F(Confounds, ReadsHeaderValuesAndMissingCells) {
   const fs::path path = fmriprep_table();
@@ -98,10 +91,10 @@ TEST_F(Confounds, SelectsByNameAndPatternInRequestOrder) {
 TEST_F(Confounds, MissingColumnErrorNamesFileAndColumn) {
   const fs::path path = fmriprep_table();
   const ConfoundTable all = neuro::read_confounds_tsv(path);
-  const std::string exact = message_of([&] { neuro::select_confounds(all, {"white_matter"}); });
+  const std::string exact = error_of([&] { neuro::select_confounds(all, {"white_matter"}); });
   EXPECT_EQ(exact.rfind(path.string() + ": ", 0), 0u) << exact;
   EXPECT_NE(exact.find("'white_matter'"), std::string::npos) << exact;
-  const std::string glob = message_of([&] { neuro::select_confounds(all, {"t_comp_cor_*"}); });
+  const std::string glob = error_of([&] { neuro::select_confounds(all, {"t_comp_cor_*"}); });
   EXPECT_EQ(glob.rfind(path.string() + ": ", 0), 0u) << glob;
   EXPECT_NE(glob.find("'t_comp_cor_*'"), std::string::npos) << glob;
 }
@@ -139,32 +132,32 @@ TEST_F(Confounds, FillsMissingCellsWithTheMeanOfTheOtherRows) {
 TEST_F(Confounds, ColumnWithOnlyMissingCellsIsAnError) {
   const fs::path path = write("empty.tsv", "a\tb\n1\tn/a\n2\tn/a\n");
   ConfoundTable t = neuro::read_confounds_tsv(path);
-  const std::string m = message_of([&] { neuro::fill_missing_confounds(t); });
+  const std::string m = error_of([&] { neuro::fill_missing_confounds(t); });
   EXPECT_EQ(m.rfind(path.string() + ": ", 0), 0u) << m;
   EXPECT_NE(m.find("'b'"), std::string::npos) << m;
 }
 
 TEST_F(Confounds, MalformedTablesAreErrorsNamingTheFile) {
   const fs::path short_row = write("short.tsv", "a\tb\n1\t2\n3\n");
-  std::string m = message_of([&] { neuro::read_confounds_tsv(short_row); });
+  std::string m = error_of([&] { neuro::read_confounds_tsv(short_row); });
   EXPECT_EQ(m.rfind(short_row.string() + ": row 2", 0), 0u) << m;
 
   const fs::path text = write("text.tsv", "a\tb\n1\tmotion\n");
-  m = message_of([&] { neuro::read_confounds_tsv(text); });
+  m = error_of([&] { neuro::read_confounds_tsv(text); });
   EXPECT_EQ(m.rfind(text.string() + ": ", 0), 0u) << m;
   EXPECT_NE(m.find("'b'"), std::string::npos) << m;
   EXPECT_NE(m.find("'motion'"), std::string::npos) << m;
 
   const fs::path twice = write("twice.tsv", "a\ta\n1\t2\n");
-  m = message_of([&] { neuro::read_confounds_tsv(twice); });
+  m = error_of([&] { neuro::read_confounds_tsv(twice); });
   EXPECT_EQ(m.rfind(twice.string() + ": ", 0), 0u) << m;
 
   const fs::path missing = dir_ / "absent.tsv";
-  m = message_of([&] { neuro::read_confounds_tsv(missing); });
+  m = error_of([&] { neuro::read_confounds_tsv(missing); });
   EXPECT_EQ(m.rfind(missing.string() + ": ", 0), 0u) << m;
 
   const fs::path empty = write("empty.tsv", "");
-  m = message_of([&] { neuro::read_confounds_tsv(empty); });
+  m = error_of([&] { neuro::read_confounds_tsv(empty); });
   EXPECT_EQ(m.rfind(empty.string() + ": ", 0), 0u) << m;
 }
 

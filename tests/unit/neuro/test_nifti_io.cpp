@@ -7,6 +7,7 @@
 #include <fstream>
 #include <vector>
 
+#include "error_of.h"
 #include "neuro/image/gzip_file.h"
 #include "neuro/image/nifti_header.h"
 #include "neuro/image/nifti_reader.h"
@@ -16,19 +17,11 @@
 namespace fs = std::filesystem;
 using neuro::Affine;
 using neuro::Volume;
+using neuroseq_test::error_of;
 
 namespace {
 
 const fs::path kCases = fs::path(NEUROSEQ_SHARED_DIR) / "nifti-cases";
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "";
-}
 
 Volume sample_volume() {
   neuro::Grid grid{{5, 4, 3}, Affine::diagonal(-2, 2, 2.5, 90, -126, -72)};

@@ -3,13 +3,13 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 
 #include "neuro/atlas/region_names.h"
+#include "temp_dir.h"
 
 namespace fs = std::filesystem;
 using neuro::RegionNames;
@@ -21,20 +21,13 @@ const fs::path kResources = fs::path(NEUROSEQ_SOURCE_DIR) / "resources";
 
 class RegionNamesTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "neuroseq_names_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write(const std::string& name, const std::string& text) {
     const fs::path path = dir_ / name;
     std::ofstream(path, std::ios::binary) << text;
     return path;
   }
 
-  fs::path dir_;
+  neuroseq_test::TempDir dir_{"names"};
 };
 
 // The message must name the file, so the user knows which one to fix.

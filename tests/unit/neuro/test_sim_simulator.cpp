@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "error_of.h"
 #include "neuro/atlas/brain_mask.h"
 #include "neuro/atlas/extraction.h"
 #include "neuro/atlas/label_atlas.h"
@@ -531,12 +532,7 @@ TEST(SimSimulator, ReportsProgress) {
 namespace {
 
 std::string error_of(const neuro::SimulationOptions& options) {
-  try {
-    neuro::simulate_dataset(options);
-  } catch (const std::runtime_error& e) {
-    return e.what();
-  }
-  return "";
+  return neuroseq_test::error_of<std::runtime_error>([&] { neuro::simulate_dataset(options); });
 }
 
 }  // namespace
