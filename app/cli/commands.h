@@ -11,5 +11,6 @@ void add_extract_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_decode_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
 
 }  // namespace cli

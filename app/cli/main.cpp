@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   cli::add_simulate_command(app);
   cli::add_decode_command(app);
   cli::add_demo_command(app);
+  cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,7 +9,24 @@
 #include <vector>
 
 #include "core/random/philox.h"
+
+#ifdef NEUROSEQ_REPLAY_WHOLE_FILES
+// Formats parsed whole and uncompressed (safetensors): no link to neuro.
+#include <iterator>
+namespace {
+std::vector<uint8_t> read_seed(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+}  // namespace
+#else
 #include "neuro/image/gzip_file.h"
+namespace {
+std::vector<uint8_t> read_seed(const std::filesystem::path& path) {
+  return neuro::read_file_prefix(path, 544);
+}
+}  // namespace
+#endif
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
@@ -18,7 +35,7 @@ int main(int argc, char** argv) {
   for (int a = 1; a < argc; ++a) {
     const std::filesystem::path seed_path = argv[a];
     if (!std::filesystem::exists(seed_path)) continue;
-    const auto seed = neuro::read_file_prefix(seed_path, 544);
+    const auto seed = read_seed(seed_path);
     LLVMFuzzerTestOneInput(seed.data(), seed.size());
     core::RandomStream random(2024, static_cast<uint64_t>(a));
     for (int i = 0; i < 20000; ++i) {
