@@ -40,7 +40,8 @@ class NanTally {
  public:
   void count(int64_t t, std::span<const float> frame, std::span<const int64_t> voxels) {
     int64_t n = 0;
-    for (const int64_t v : voxels) n += std::isnan(frame[static_cast<size_t>(v)]) ? 1 : 0;
+    for (const int64_t v : voxels)
+      n += std::isnan(frame[static_cast<size_t>(v)]) ? 1 : 0;
     if (n == 0) return;
     if (frames_with_nan_++ == 0) {
       first_frame_ = t;
@@ -136,7 +137,9 @@ std::string LabelsMasker::dropped_report() const {
   return join_dropped(dropped_names_, "label", atlas_source_);
 }
 
-ParcelSeries LabelsMasker::extract(const Volume& bold) const { return extract(frames_of(bold)); }
+ParcelSeries LabelsMasker::extract(const Volume& bold) const {
+  return extract(frames_of(bold));
+}
 
 ParcelSeries LabelsMasker::extract(const FrameSeries& bold) const {
   require_same_grid(grid_, atlas_source_, or_default(bold.source, "BOLD series"), bold.grid,
@@ -246,7 +249,9 @@ std::string MapsMasker::dropped_report() const {
   return join_dropped(dropped_names_, "map", atlas_source_);
 }
 
-ParcelSeries MapsMasker::extract(const Volume& bold) const { return extract(frames_of(bold)); }
+ParcelSeries MapsMasker::extract(const Volume& bold) const {
+  return extract(frames_of(bold));
+}
 
 ParcelSeries MapsMasker::extract(const FrameSeries& bold) const {
   require_same_grid(grid_, atlas_source_, or_default(bold.source, "BOLD series"), bold.grid,

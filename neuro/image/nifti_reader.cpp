@@ -191,7 +191,8 @@ Volume StoredImage::to_volume() const {
   Volume volume(grid_, frames(), tr_seconds());
   volume.meta() = header_.meta();
   volume.set_source(source_);
-  for (int64_t t = 0; t < frames(); ++t) read_frame(t, volume.frame(t));
+  for (int64_t t = 0; t < frames(); ++t)
+    read_frame(t, volume.frame(t));
   return volume;
 }
 

@@ -108,7 +108,15 @@ void BM_LoadAndExtract(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_DecompressOnly)->Unit(benchmark::kMillisecond)->Iterations(3)->Repetitions(3)->UseRealTime();
+BENCHMARK(BM_DecompressOnly)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->Repetitions(3)
+    ->UseRealTime();
 BENCHMARK(BM_Load)->Unit(benchmark::kMillisecond)->Iterations(3)->Repetitions(3)->UseRealTime();
-BENCHMARK(BM_LoadAndExtract)->Unit(benchmark::kMillisecond)->Iterations(3)->Repetitions(3)->UseRealTime();
+BENCHMARK(BM_LoadAndExtract)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3)
+    ->Repetitions(3)
+    ->UseRealTime();
 BENCHMARK_MAIN();

@@ -14,13 +14,16 @@
 
 namespace {
 
-neuro::Grid grid() { return {{9, 7, 5}, neuro::Affine::diagonal(-3, 3, 3, 12, -9, -6)}; }
+neuro::Grid grid() {
+  return {{9, 7, 5}, neuro::Affine::diagonal(-3, 3, 3, 12, -9, -6)};
+}
 
 neuro::LabelAtlas atlas() {
   neuro::Volume labels(grid(), 1);
   for (int64_t k = 0; k < 5; ++k) {
     for (int64_t j = 0; j < 7; ++j) {
-      for (int64_t i = 0; i < 9; ++i) labels.at(i, j, k) = static_cast<float>((i + 2 * j) % 4);
+      for (int64_t i = 0; i < 9; ++i)
+        labels.at(i, j, k) = static_cast<float>((i + 2 * j) % 4);
     }
   }
   return neuro::LabelAtlas(labels);
@@ -32,7 +35,8 @@ TEST(StreamedExtraction, EqualsExtractionOfTheWholeVolume) {
   neuroseq_test::TempDir dir("streamed");
   neuro::Volume bold(grid(), 12, 2.0);
   core::RandomStream random(3, 0);
-  for (auto& v : bold.data()) v = static_cast<float>(100 + 5 * random.normal());
+  for (auto& v : bold.data())
+    v = static_cast<float>(100 + 5 * random.normal());
   neuro::write_nifti(bold, dir / "bold.nii.gz");
 
   const auto image = neuro::StoredImage::open(dir / "bold.nii.gz");
@@ -41,7 +45,8 @@ TEST(StreamedExtraction, EqualsExtractionOfTheWholeVolume) {
   const auto whole = masker.extract(neuro::read_volume(dir / "bold.nii.gz"));
   const auto streamed = masker.extract(image.frames_view());
   ASSERT_EQ(streamed.values.size(), whole.values.size());
-  for (size_t i = 0; i < whole.values.size(); ++i) ASSERT_EQ(streamed.values[i], whole.values[i]);
+  for (size_t i = 0; i < whole.values.size(); ++i)
+    ASSERT_EQ(streamed.values[i], whole.values[i]);
   EXPECT_EQ(streamed.names, whole.names);
   EXPECT_NEAR(streamed.tr_seconds, 2.0, 1e-6);
 
@@ -49,13 +54,15 @@ TEST(StreamedExtraction, EqualsExtractionOfTheWholeVolume) {
   std::vector<float> frame(static_cast<size_t>(grid().voxel_count()));
   image.read_frame(7, frame);
   const auto in_memory = bold.frame(7);
-  for (size_t i = 0; i < frame.size(); ++i) ASSERT_EQ(frame[i], in_memory[i]);
+  for (size_t i = 0; i < frame.size(); ++i)
+    ASSERT_EQ(frame[i], in_memory[i]);
 }
 
 TEST(StreamedExtraction, NanIsRefusedWithItsFrameAndCount) {
   neuroseq_test::TempDir dir("streamed_nan");
   neuro::Volume bold(grid(), 6, 2.0);
-  for (auto& v : bold.data()) v = 1.0f;
+  for (auto& v : bold.data())
+    v = 1.0f;
   const float nan = std::numeric_limits<float>::quiet_NaN();
   bold.at(2, 2, 2, 3) = nan;
   bold.at(3, 2, 2, 3) = nan;
