@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/nn/long_conv.h"
+
 namespace mixer_reference {
 
 using Vec = std::vector<double>;
@@ -87,6 +89,17 @@ inline Vec s4d_recurrence(const Vec& u, const Vec& log_dt, const Vec& log_a_real
       }
     }
   return y;
+}
+
+// A LongConv whose kernel is used as given (no smoothing, no squash), so it
+// can be compared with the plain convolution references above.
+inline core::LongConvConfig unregularised_long_conv(int64_t channels, int64_t length) {
+  core::LongConvConfig c;
+  c.channels = channels;
+  c.length = length;
+  c.smooth = false;
+  c.squash_lambda = 0.0f;
+  return c;
 }
 
 }  // namespace mixer_reference

@@ -42,15 +42,6 @@ core::LrpRule epsilon_rule(double eps, bool half_half = true) {
   return r;
 }
 
-core::LongConvConfig plain_conv(int64_t channels, int64_t length) {
-  core::LongConvConfig c;
-  c.channels = channels;
-  c.length = length;
-  c.smooth = false;
-  c.squash_lambda = 0.0f;
-  return c;
-}
-
 // ---- Gate ----
 
 TEST(Gate, GradientsMatchDoubleReference) {
@@ -65,7 +56,9 @@ TEST(Gate, GradientsMatchDoubleReference) {
   EXPECT_TRUE(gradients_match(plain, random_normal({2, 4, 6}, 1), product));
 
   // With a long convolution on the signal half: y = a * (k * b + D b).
-  core::Gate gated("gate", 3, std::make_unique<core::LongConv>("gate.conv", plain_conv(3, 5), 2));
+  core::Gate gated("gate", 3,
+                   std::make_unique<core::LongConv>(
+                       "gate.conv", mixer_reference::unregularised_long_conv(3, 5), 2));
   const auto conv_product = [](const Vec& x, const DoubleParams& p) {
     Vec a, b;
     for (size_t r = 0; r < x.size() / 6; ++r)
@@ -103,7 +96,9 @@ TEST(Gate, RelevanceSplitsHalfAndHalfOrAllToTheSignal) {
 }
 
 TEST(Gate, ConservesRelevanceThroughItsBranch) {
-  core::Gate gate("gate", 4, std::make_unique<core::LongConv>("gate.conv", plain_conv(4, 32), 7));
+  core::Gate gate("gate", 4,
+                  std::make_unique<core::LongConv>(
+                      "gate.conv", mixer_reference::unregularised_long_conv(4, 32), 7));
   for (bool half_half : {true, false}) {
     EXPECT_TRUE(relevance_conserved(gate, random_normal({2, 32, 8}, 8),
                                     random_uniform({2, 32, 4}, 9, 0.5, 1.5),
@@ -172,7 +167,8 @@ TEST(GatedBlockLrp, MatchesGolden) {
   block.emplace<core::Linear>("proj", p, h2, 1, false).weight().value = transpose(w1);
   // The projection's first half gates, its second half is convolved
   // (causal, no skip, no kernel regularisation).
-  auto conv = std::make_unique<core::LongConv>("conv", plain_conv(h, l), 2);
+  auto conv =
+      std::make_unique<core::LongConv>("conv", mixer_reference::unregularised_long_conv(h, l), 2);
   conv->kernel().value = neuroseq_test::to_tensor(k.shape, k.data);
   conv->skip().value = core::Tensor({h});
   block.emplace<core::Gate>("gate", h, std::move(conv));

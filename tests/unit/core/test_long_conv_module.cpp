@@ -79,15 +79,6 @@ TEST(KernelRegularisation, SmoothingRejectsEvenWindows) {
 
 // ---- Module ----
 
-core::LongConvConfig plain_config(int64_t channels, int64_t length) {
-  core::LongConvConfig c;
-  c.channels = channels;
-  c.length = length;
-  c.smooth = false;
-  c.squash_lambda = 0.0f;
-  return c;
-}
-
 // Tolerance: 1e-5 of each output's largest magnitude, as the kernel's own
 // golden test. The golden's 1e-9 is for float64; here each value is a sum of
 // up to 64 (dk: 128) float products of O(1) terms from float-rounded inputs,
@@ -98,7 +89,7 @@ TEST(LongConvModule, MatchesGoldenConvolutionWithoutRegularisation) {
   const auto golden = neuroseq_test::load_golden("long_conv_causal.json");
   const auto& in = golden.at("inputs");
   const core::Tensor u = golden_tensor(in.at("u"));  // [2, 64, 3]
-  core::LongConv conv("conv", plain_config(u.size(2), u.size(1)), 1);
+  core::LongConv conv("conv", mixer_reference::unregularised_long_conv(u.size(2), u.size(1)), 1);
   conv.kernel().value = golden_tensor(in.at("k"));
   conv.skip().value = golden_tensor(in.at("D"));
   core::Context ctx;
@@ -165,7 +156,7 @@ TEST(LongConvModule, GradientsMatchDoubleReference) {
 }
 
 TEST(LongConvModule, SquashDeadZoneGetsExactlyZeroGradient) {
-  core::LongConvConfig config = plain_config(2, 6);
+  core::LongConvConfig config = mixer_reference::unregularised_long_conv(2, 6);
   config.squash_lambda = 0.05f;
   core::LongConv conv("conv", config, 1);
   conv.kernel().value = core::Tensor::from_values(
@@ -233,7 +224,7 @@ TEST(LongConvModule, ParametersCarryTheOptimiserSettings) {
 }
 
 TEST(LongConvModule, RejectsBadShapesAndConfigs) {
-  core::LongConv conv("mix", plain_config(4, 16), 1);
+  core::LongConv conv("mix", mixer_reference::unregularised_long_conv(4, 16), 1);
   core::Context ctx;
   EXPECT_EQ(neuroseq_test::error_of<std::invalid_argument>([&] {
               conv.forward(core::Tensor({2, 16, 3}), ctx);
@@ -243,11 +234,11 @@ TEST(LongConvModule, RejectsBadShapesAndConfigs) {
               conv.forward(core::Tensor({16, 4}), ctx);
             }),
             "mix: expected [B, L, 4], got [16, 4]");
-  core::LongConvConfig bad = plain_config(4, 16);
+  core::LongConvConfig bad = mixer_reference::unregularised_long_conv(4, 16);
   bad.smooth = true;
   bad.smooth_window = 4;
   EXPECT_THROW(core::LongConv("bad", bad, 1), std::invalid_argument);
-  bad = plain_config(0, 16);
+  bad = mixer_reference::unregularised_long_conv(0, 16);
   EXPECT_THROW(core::LongConv("bad", bad, 1), std::invalid_argument);
 }
 
