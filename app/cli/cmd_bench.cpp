@@ -3,6 +3,7 @@
 
 #include "app/cli/commands.h"
 #include "app/jobs/bench_job.h"
+#include "app/jobs/train_bench.h"
 
 namespace cli {
 
@@ -36,6 +37,26 @@ void add_bench_command(CLI::App& app) {
     std::printf("%s\n", jobs::describe(*c, result).c_str());
     // Last line: the median alone, for scripts.
     std::printf("%.3f ms\n", result.median_ms);
+  });
+
+  auto* train = bench->add_subcommand(
+      "train", "Training steps of a decoder from a preset; prints windows/s last");
+  auto t = std::make_shared<jobs::TrainBenchConfig>();
+  train->add_option("--preset", t->preset, "Model preset name or .toml file")
+      ->capture_default_str();
+  train->add_option("--batch", t->batch, "Windows per step")->capture_default_str();
+  train->add_option("--frames", t->frames, "Frames per window")->capture_default_str();
+  train->add_option("--parcels", t->parcels, "Parcels (input size)")->capture_default_str();
+  train->add_option("--states", t->states, "States (classes)")->capture_default_str();
+  train->add_option("--steps", t->steps, "Timed steps")->capture_default_str();
+  train->add_option("--warmup", t->warmup, "Untimed steps first")->capture_default_str();
+  train->final_callback([t] {
+    const auto r = jobs::run_train_bench(*t);
+    std::printf("train %s: B=%lld L=%lld P=%lld, %lld parameters, median step %.3f ms\n",
+                t->preset.c_str(), static_cast<long long>(t->batch),
+                static_cast<long long>(t->frames), static_cast<long long>(t->parcels),
+                static_cast<long long>(r.parameters), r.median_ms);
+    std::printf("windows_per_s %.1f\n", r.windows_per_second);
   });
 }
 

@@ -37,6 +37,17 @@ void add_simulate_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--design", f->design, "Task design: block, event or mixed")
       ->capture_default_str();
+  cmd->add_option("--activation", o.activation_amplitude,
+                  "Percent signal change of a sustained state in a weight-1 region")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--network-amplitude", o.network_amplitude,
+                  "Percent signal change (SD) of resting-state network fluctuations")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--noise", o.noise.voxel_sd, "Thermal noise of each voxel (percent, SD)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed: the same seed gives the same dataset")
       ->capture_default_str();
   cmd->final_callback([f] {

@@ -12,5 +12,8 @@ void add_simulate_command(CLI::App& app);
 void add_decode_command(CLI::App& app);
 void add_demo_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_pretrain_command(CLI::App& app);
+void add_train_command(CLI::App& app);
+void add_evaluate_command(CLI::App& app);
 
 }  // namespace cli

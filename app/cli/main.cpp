@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/jobs/job_context.h"
 
 #ifndef NEUROSEQ_VERSION
 #define NEUROSEQ_VERSION "unknown"
@@ -21,12 +22,18 @@ int main(int argc, char** argv) {
   cli::add_extract_command(app);
   cli::add_simulate_command(app);
   cli::add_decode_command(app);
+  cli::add_pretrain_command(app);
+  cli::add_train_command(app);
+  cli::add_evaluate_command(app);
   cli::add_demo_command(app);
   cli::add_bench_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const jobs::Cancelled&) {
+    std::fprintf(stderr, "neuroseq: interrupted\n");
+    return 130;
   } catch (const std::exception& e) {
     // One line on stderr: the message names the file and the problem.
     std::string message = e.what();

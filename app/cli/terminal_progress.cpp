@@ -3,9 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -55,11 +58,26 @@ void show(ProgressState& st, double fraction, std::string_view message) {
 
 }  // namespace
 
+namespace {
+
+// The first Ctrl-C asks the job to stop cleanly (a training job saves its
+// checkpoint); a second one ends the process at once.
+std::atomic<bool> interrupted{false};
+
+void on_interrupt(int) {
+  if (interrupted.exchange(true)) std::_Exit(130);
+}
+
+}  // namespace
+
 jobs::JobContext terminal_job_context(const std::string& job_name) {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);  // SLURM sends SIGTERM before killing a job
   auto state = std::make_shared<ProgressState>();
   state->job = job_name;
   state->terminal = ::isatty(STDERR_FILENO) == 1;
   jobs::JobContext context;
+  context.cancel = &interrupted;
   context.progress = [state](double fraction, std::string_view message) {
     show(*state, fraction, message);
   };

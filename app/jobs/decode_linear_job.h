@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/jobs/decoding_outputs.h"
 #include "app/jobs/job_context.h"
 #include "app/jobs/run_series.h"
 #include "core/metrics/classification.h"
@@ -22,18 +23,13 @@ struct LinearDecodeConfig {
   neuro::WindowSpec windows{4, 4};
   int folds = 0;  // 0: leave one subject out; k >= 2: k folds of whole subjects
   double l2 = 1e-2;
+  // Label-permutation test: refits with labels shuffled within runs (0: none).
+  int permutations = 0;
+  uint64_t seed = 1;
   std::filesystem::path output;  // results folder (BIDS-derivatives style)
 };
 
-struct LinearDecodeResult {
-  std::vector<std::string> states;
-  core::ClassificationScores scores;
-  double chance = 0;      // 1 / number of states
-  double binomial_p = 1;  // accuracy against chance
-  long windows = 0;
-  int folds = 0;
-  std::vector<std::string> subjects;
-};
+using LinearDecodeResult = DecodingSummary;
 
 LinearDecodeResult run_decode_linear(const LinearDecodeConfig& config, const JobContext& context);
 

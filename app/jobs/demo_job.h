@@ -4,8 +4,10 @@
 // states of held-out subjects, and write the results with a short report.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
+#include "app/jobs/decode_encoder_job.h"
 #include "app/jobs/decode_linear_job.h"
 #include "app/jobs/job_context.h"
 #include "neuro/sim/simulator.h"
@@ -17,11 +19,19 @@ struct DemoConfig {
   int subjects = 4;
   uint64_t seed = 1;
   bool overwrite = true;  // replace an earlier demo in `output`
+  // The pretrained encoder to fine-tune; empty: the one shipped in resources.
+  std::filesystem::path model;
+  std::optional<int64_t> finetune_steps;  // default: the model's preset
 };
+
+// resources/models/<kShippedModel>/model.safetensors
+inline constexpr const char* kShippedModel = "longconv-small";
+std::filesystem::path shipped_model();
 
 struct DemoResult {
   neuro::SimulationSummary simulation;
   LinearDecodeResult linear;
+  EncoderDecodeResult encoder;
   std::filesystem::path report;
 };
 

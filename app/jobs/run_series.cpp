@@ -58,6 +58,10 @@ void keep_common_parcels(std::vector<RunSeries>& runs, const JobContext& context
   }
 }
 
+std::vector<RunSeries> prepare_runs(const neuro::DatasetIndex& index, const SeriesRecipe& recipe,
+                                    const std::vector<std::string>* states,
+                                    const JobContext& context);
+
 }  // namespace
 
 std::vector<RunSeries> prepare_task_runs(const neuro::DatasetIndex& index,
@@ -69,6 +73,19 @@ std::vector<RunSeries> prepare_task_runs(const neuro::DatasetIndex& index,
     const auto root = index.raw_root.empty() ? index.derivatives_root : index.raw_root;
     throw std::runtime_error(root.string() + ": no run has events: nothing to decode");
   }
+  return prepare_runs(index, recipe, &states, context);
+}
+
+std::vector<RunSeries> prepare_all_runs(const neuro::DatasetIndex& index,
+                                        const SeriesRecipe& recipe, const JobContext& context) {
+  return prepare_runs(index, recipe, nullptr, context);
+}
+
+namespace {
+
+std::vector<RunSeries> prepare_runs(const neuro::DatasetIndex& index, const SeriesRecipe& recipe,
+                                    const std::vector<std::string>* states,
+                                    const JobContext& context) {
   neuro::AtlasOptions atlas_options;
   atlas_options.names_file = recipe.atlas_names;
   atlas_options.resources_dir = resources_dir();
@@ -80,7 +97,7 @@ std::vector<RunSeries> prepare_task_runs(const neuro::DatasetIndex& index,
   size_t done = 0;
   for (const auto& run : index.runs) {
     ++done;
-    if (run.events.empty()) continue;
+    if (states && run.events.empty()) continue;
     context.check_cancel();
     context.report(static_cast<double>(done) / static_cast<double>(index.runs.size()),
                    "extracting " + run.bold.filename().string());
@@ -108,17 +125,21 @@ std::vector<RunSeries> prepare_task_runs(const neuro::DatasetIndex& index,
           neuro::select_confounds(neuro::read_confounds_tsv(run.confounds), recipe.confounds);
     }
     neuro::clean_series(rs.series, recipe.clean, confounds ? &*confounds : nullptr);
-    neuro::LabelOptions label_options;
-    label_options.hrf_lag_seconds = recipe.hrf_lag_seconds;
-    label_options.states = states;
-    rs.labels = neuro::labels_per_tr(neuro::read_events_tsv(run.events), rs.series.frames,
-                                     rs.series.tr_seconds, label_options);
-    for (const auto& note : rs.labels.notes)
-      context.note(note);
+    if (states) {
+      neuro::LabelOptions label_options;
+      label_options.hrf_lag_seconds = recipe.hrf_lag_seconds;
+      label_options.states = *states;
+      rs.labels = neuro::labels_per_tr(neuro::read_events_tsv(run.events), rs.series.frames,
+                                       rs.series.tr_seconds, label_options);
+      for (const auto& note : rs.labels.notes)
+        context.note(note);
+    }
     out.push_back(std::move(rs));
   }
   keep_common_parcels(out, context);
   return out;
 }
+
+}  // namespace
 
 }  // namespace jobs

@@ -38,4 +38,9 @@ std::vector<RunSeries> prepare_task_runs(const neuro::DatasetIndex& index,
                                          std::vector<std::string>& states,
                                          const JobContext& context);
 
+// Every run, rest and task alike, for self-supervised pretraining; labels
+// are left empty.
+std::vector<RunSeries> prepare_all_runs(const neuro::DatasetIndex& index,
+                                        const SeriesRecipe& recipe, const JobContext& context);
+
 }  // namespace jobs

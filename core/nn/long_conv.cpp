@@ -45,13 +45,16 @@ LongConv::LongConv(std::string name, const LongConvConfig& config, uint64_t seed
   if (!(config_.squash_lambda >= 0.0f)) {
     fail("squash_lambda must be >= 0, got " + std::to_string(config_.squash_lambda));
   }
+  if (!(config_.init_scale > 0.0f)) {
+    fail("init_scale must be > 0, got " + std::to_string(config_.init_scale));
+  }
   if (!(config_.kernel_dropout >= 0.0f && config_.kernel_dropout < 1.0f)) {
     fail("kernel_dropout must be in [0, 1), got " + std::to_string(config_.kernel_dropout));
   }
   const Shape kshape = config_.bidirectional ? Shape{config_.channels, 2, config_.length}
                                              : Shape{config_.channels, config_.length};
   kernel_ = Parameter{.name = this->name() + ".kernel",
-                      .value = normal_init(kshape, 0.002, seed, 0),
+                      .value = normal_init(kshape, config_.init_scale, seed, 0),
                       .grad = {},
                       .weight_decay = false,
                       .lr_scale = config_.kernel_lr_scale};

@@ -30,6 +30,10 @@ struct LongConvConfig {
   // The reference trains the kernel at learning rate 1e-3 with a base rate
   // of 1e-2, without weight decay.
   float kernel_lr_scale = 0.1f;
+  // The kernel starts as N(0, init_scale^2). It must sit well above
+  // squash_lambda after smoothing: below it the soft threshold zeroes the
+  // kernel and its gradient, and the kernel never trains.
+  float init_scale = 0.02f;
 };
 
 // The kernel after regularisation, and what its gradient needs.

@@ -1,6 +1,8 @@
 #pragma once
 // Runs the neuroseq executable as a user would and captures what it says.
 
+#include <gtest/gtest.h>
+
 #include <sys/wait.h>
 
 #include <array>
@@ -40,6 +42,25 @@ inline CliResult run_neuroseq(const std::string& arguments, const std::filesyste
   std::filesystem::remove(out_file);
   std::filesystem::remove(err_file);
   return r;
+}
+
+// Exactly one error line on stderr (progress lines may come before it), the
+// last one, naming `file` and the problem; and a non-zero exit.
+inline void expect_one_line_error(const CliResult& r, const std::string& file,
+                                  const std::string& problem) {
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.exit_code, -1) << "the process crashed";
+  ASSERT_FALSE(r.err.empty());
+  ASSERT_EQ(r.err.back(), '\n') << r.err;
+  const auto start = r.err.rfind('\n', r.err.size() - 2);
+  const std::string last = r.err.substr(start == std::string::npos ? 0 : start + 1);
+  size_t error_lines = 0;
+  for (size_t at = 0; (at = r.err.find("error", at)) != std::string::npos; ++at)
+    ++error_lines;
+  EXPECT_EQ(error_lines, 1u) << r.err;
+  EXPECT_EQ(last.rfind("neuroseq: error: ", 0), 0u) << r.err;
+  EXPECT_NE(last.find(file), std::string::npos) << r.err;
+  EXPECT_NE(last.find(problem), std::string::npos) << r.err;
 }
 
 }  // namespace neuroseq_test

@@ -14,6 +14,7 @@
 #include "temp_dir.h"
 
 namespace fs = std::filesystem;
+using neuroseq_test::expect_one_line_error;
 using neuroseq_test::run_neuroseq;
 using neuroseq_test::TempDir;
 
@@ -42,25 +43,6 @@ void write_atlas(const fs::path& path, double shift = 0, int64_t frames = 1) {
     }
   }
   neuro::write_nifti(atlas, path);
-}
-
-// Exactly one error line on stderr (progress lines may come before it), the
-// last one, naming `file` and the problem; and a non-zero exit.
-void expect_one_line_error(const neuroseq_test::CliResult& r, const std::string& file,
-                           const std::string& problem) {
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.exit_code, -1) << "the process crashed";
-  ASSERT_FALSE(r.err.empty());
-  ASSERT_EQ(r.err.back(), '\n') << r.err;
-  const auto start = r.err.rfind('\n', r.err.size() - 2);
-  const std::string last = r.err.substr(start == std::string::npos ? 0 : start + 1);
-  size_t error_lines = 0;
-  for (size_t at = 0; (at = r.err.find("error", at)) != std::string::npos; ++at)
-    ++error_lines;
-  EXPECT_EQ(error_lines, 1u) << r.err;
-  EXPECT_EQ(last.rfind("neuroseq: error: ", 0), 0u) << r.err;
-  EXPECT_NE(last.find(file), std::string::npos) << r.err;
-  EXPECT_NE(last.find(problem), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -1,0 +1,95 @@
+#include "app/jobs/classifier_training.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/random/philox.h"
+#include "core/train/losses.h"
+#include "core/train/trainer.h"
+
+namespace jobs {
+
+namespace {
+constexpr int64_t kEvalBatch = 64;
+constexpr uint64_t kBatchStream = 0x42415443u;  // "BATC"
+}  // namespace
+
+int64_t train_classifier(core::WindowClassifier& model, std::span<const WindowRef> refs,
+                         std::span<const size_t> rows, int64_t frames,
+                         const TrainingSettings& settings, uint64_t seed, const std::string& what,
+                         const JobContext& context) {
+  const int k = static_cast<int>(model.states());
+  std::vector<double> counts(static_cast<size_t>(k), 0.0);
+  for (size_t r : rows)
+    counts[static_cast<size_t>(refs[r].state)] += 1;
+  core::CrossEntropyOptions ce;
+  for (double c : counts)
+    ce.class_weights.push_back(c > 0 ? static_cast<double>(rows.size()) / (k * c) : 0);
+  core::TrainerOptions options;
+  options.steps = settings.steps;
+  options.schedule.peak_lr = settings.lr;
+  options.schedule.min_lr = settings.min_lr;
+  options.schedule.warmup_steps = std::min(settings.warmup_steps, settings.steps - 1);
+  options.adamw.weight_decay = settings.weight_decay;
+  options.clip_norm = settings.clip_norm;
+  options.seed = seed;
+  core::Trainer trainer(model.parameters(), options);
+  core::TrainerHooks hooks;
+  const auto batch = std::min<int64_t>(settings.batch, static_cast<int64_t>(rows.size()));
+  hooks.loss_and_grad = [&](const core::ForwardMode& mode) {
+    core::RandomStream rng(mode.seed ^ (mode.step * 0x9E3779B97F4A7C15ull), kBatchStream);
+    std::vector<size_t> picked(static_cast<size_t>(batch));
+    std::vector<int> targets(picked.size());
+    for (size_t i = 0; i < picked.size(); ++i) {
+      picked[i] = rows[rng.below(rows.size())];
+      targets[i] = refs[picked[i]].state;
+    }
+    core::Context ctx;
+    const auto logits = model.forward(gather_windows(refs, picked, frames), ctx, mode);
+    const auto loss = core::cross_entropy(logits, targets, ce);
+    model.backward(loss.grad, ctx);
+    return loss.value;
+  };
+  hooks.on_step = [&](const core::TrainingStep& s) {
+    if (s.step % 10 != 0 && s.step + 1 != settings.steps) return;
+    char message[160];
+    std::snprintf(message, sizeof(message), "%s: step %lld/%lld, loss %.4f", what.c_str(),
+                  static_cast<long long>(s.step + 1), static_cast<long long>(settings.steps),
+                  s.loss);
+    context.report(static_cast<double>(s.step + 1) / static_cast<double>(settings.steps), message);
+  };
+  hooks.should_stop = [&] { return context.cancel && context.cancel->load(); };
+  if (trainer.run(hooks).stopped) throw Cancelled();
+  return settings.steps * batch;
+}
+
+std::vector<int> predict_windows(core::WindowClassifier& model, std::span<const WindowRef> refs,
+                                 std::span<const size_t> rows, int64_t frames) {
+  std::vector<int> out;
+  out.reserve(rows.size());
+  for (size_t at = 0; at < rows.size(); at += kEvalBatch) {
+    const auto chunk = rows.subspan(at, std::min<size_t>(kEvalBatch, rows.size() - at));
+    core::Context ctx;
+    const auto logits = model.forward(gather_windows(refs, chunk, frames), ctx);
+    const int64_t k = logits.size(1);
+    for (int64_t i = 0; i < logits.size(0); ++i) {
+      const float* row = logits.data() + i * k;
+      out.push_back(static_cast<int>(std::max_element(row, row + k) - row));
+    }
+  }
+  return out;
+}
+
+std::vector<float> pooled_features(core::WindowClassifier& model, std::span<const WindowRef> refs,
+                                   std::span<const size_t> rows, int64_t frames) {
+  std::vector<float> out;
+  for (size_t at = 0; at < rows.size(); at += kEvalBatch) {
+    const auto chunk = rows.subspan(at, std::min<size_t>(kEvalBatch, rows.size() - at));
+    core::Context ctx;
+    const auto f = model.features(gather_windows(refs, chunk, frames), ctx);
+    out.insert(out.end(), f.values().begin(), f.values().end());
+  }
+  return out;
+}
+
+}  // namespace jobs

@@ -1,0 +1,106 @@
+#include "app/jobs/cross_validation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "core/random/philox.h"
+
+namespace jobs {
+
+WindowTable collect_windows(const std::vector<RunSeries>& runs, const neuro::WindowSpec& spec) {
+  WindowTable t;
+  for (const auto& r : runs) {
+    auto it = std::find(t.subjects.begin(), t.subjects.end(), r.run->subject);
+    if (it == t.subjects.end()) it = t.subjects.insert(t.subjects.end(), r.run->subject);
+    const int subject = static_cast<int>(it - t.subjects.begin());
+    for (const auto& w : neuro::labelled_windows(r.labels.frames, spec)) {
+      t.run.push_back(&r);
+      t.start.push_back(w.start);
+      t.states.push_back(w.state);
+      t.subject.push_back(subject);
+    }
+  }
+  return t;
+}
+
+void require_every_state(const WindowTable& table, const std::vector<std::string>& states,
+                         const std::filesystem::path& dataset, int64_t window_length) {
+  if (table.states.empty()) {
+    throw std::runtime_error(dataset.string() + ": no labelled window of " +
+                             std::to_string(window_length) + " frames in any run");
+  }
+  for (size_t s = 0; s < states.size(); ++s) {
+    if (std::find(table.states.begin(), table.states.end(), static_cast<int>(s)) ==
+        table.states.end()) {
+      throw std::runtime_error(dataset.string() + ": state '" + states[s] + "' has no window of " +
+                               std::to_string(window_length) + " frames");
+    }
+  }
+}
+
+std::vector<int> subject_folds(size_t subjects, int folds, const std::filesystem::path& dataset) {
+  if (subjects < 2) {
+    throw std::runtime_error(dataset.string() +
+                             ": cross-validation across subjects needs at least 2 subjects");
+  }
+  const size_t k = folds == 0 ? subjects : std::min<size_t>(static_cast<size_t>(folds), subjects);
+  std::vector<int> fold(subjects);
+  for (size_t s = 0; s < subjects; ++s)
+    fold[s] = static_cast<int>(s % k);
+  return fold;
+}
+
+std::vector<int> permute_within_runs(const WindowTable& table, std::span<const size_t> rows,
+                                     uint64_t seed) {
+  std::vector<int> labels(rows.size());
+  core::RandomStream rng(seed, 0x5045524Du);  // "PERM"
+  std::vector<size_t> positions;
+  std::vector<const RunSeries*> seen;
+  for (size_t i = 0; i < rows.size(); ++i)
+    labels[i] = table.states[rows[i]];
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const RunSeries* run = table.run[rows[i]];
+    if (std::find(seen.begin(), seen.end(), run) != seen.end()) continue;
+    seen.push_back(run);
+    positions.clear();
+    for (size_t j = i; j < rows.size(); ++j)
+      if (table.run[rows[j]] == run) positions.push_back(j);
+    for (size_t a = positions.size(); a > 1; --a) {
+      const size_t b = rng.below(a);
+      std::swap(labels[positions[a - 1]], labels[positions[b]]);
+    }
+  }
+  return labels;
+}
+
+double permutation_p_value(double observed, std::span<const double> null_scores) {
+  long at_least = 0;
+  for (double s : null_scores)
+    at_least += s >= observed - 1e-12;
+  return static_cast<double>(1 + at_least) / static_cast<double>(1 + null_scores.size());
+}
+
+void standardize_with_training(std::vector<float>& train, std::vector<float>& test, int64_t p) {
+  const size_t n = train.size() / static_cast<size_t>(p);
+  for (int64_t j = 0; j < p; ++j) {
+    double sum = 0, sum2 = 0;
+    for (size_t i = 0; i < n; ++i)
+      sum += train[i * static_cast<size_t>(p) + static_cast<size_t>(j)];
+    const double mean = sum / static_cast<double>(n);
+    for (size_t i = 0; i < n; ++i) {
+      const double d = train[i * static_cast<size_t>(p) + static_cast<size_t>(j)] - mean;
+      sum2 += d * d;
+    }
+    const double sd = std::sqrt(sum2 / static_cast<double>(n));
+    const double scale = sd > 1e-12 ? 1.0 / sd : 1.0;
+    for (auto* v : {&train, &test}) {
+      for (size_t i = 0; i < v->size() / static_cast<size_t>(p); ++i) {
+        float& x = (*v)[i * static_cast<size_t>(p) + static_cast<size_t>(j)];
+        x = static_cast<float>((x - mean) * scale);
+      }
+    }
+  }
+}
+
+}  // namespace jobs

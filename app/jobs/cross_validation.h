@@ -1,0 +1,50 @@
+#pragma once
+// Cross-validation across subjects: the labelled windows with their subject
+// and run, folds of whole subjects, training-only feature scaling, and the
+// label-permutation test, shared by every decoder.
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "app/jobs/run_series.h"
+#include "neuro/series/labelled_windows.h"
+
+namespace jobs {
+
+// The labelled windows of a set of runs, with the subject of each.
+struct WindowTable {
+  std::vector<const RunSeries*> run;  // [W]
+  std::vector<int64_t> start;         // [W] first frame
+  std::vector<int> states;            // [W]
+  std::vector<int> subject;           // [W] index into subjects
+  std::vector<std::string> subjects;  // in order of first appearance
+};
+
+WindowTable collect_windows(const std::vector<RunSeries>& runs, const neuro::WindowSpec& spec);
+
+// Throws std::runtime_error "<dataset>: <problem>" when there is no window or
+// a state has none.
+void require_every_state(const WindowTable& table, const std::vector<std::string>& states,
+                         const std::filesystem::path& dataset, int64_t window_length);
+
+// The fold of each subject (round robin in subject order); `folds` 0 means
+// one subject per fold. Throws std::runtime_error for fewer than 2 subjects.
+std::vector<int> subject_folds(size_t subjects, int folds, const std::filesystem::path& dataset);
+
+// Shuffles labels within each run (Fisher-Yates from `seed`), the null
+// distribution of a label-permutation test that keeps each run's state counts
+// and temporal blocks of windows.
+std::vector<int> permute_within_runs(const WindowTable& table, std::span<const size_t> rows,
+                                     uint64_t seed);
+
+// (1 + #{null >= observed}) / (1 + n): the permutation p-value, never 0.
+double permutation_p_value(double observed, std::span<const double> null_scores);
+
+// z-scores the columns of `train` [n, p] and applies the same scaling to
+// `test`, so that no statistic of a test subject reaches training.
+void standardize_with_training(std::vector<float>& train, std::vector<float>& test, int64_t p);
+
+}  // namespace jobs

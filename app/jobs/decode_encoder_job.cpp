@@ -1,0 +1,256 @@
+#include "app/jobs/decode_encoder_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <stdexcept>
+
+#include "app/jobs/classifier_training.h"
+#include "app/jobs/decoding_timeline.h"
+#include "app/jobs/encoder_model.h"
+#include "app/jobs/encoder_windows.h"
+#include "app/jobs/labelled_data.h"
+#include "app/jobs/model_preset.h"
+#include "app/jobs/provenance.h"
+#include "core/linear/softmax_regression.h"
+#include "core/models/model_io.h"
+#include "core/models/window_classifier.h"
+#include "core/nn/seeds.h"
+
+namespace jobs {
+
+namespace {
+
+struct Fold {
+  std::vector<size_t> train, test;  // window rows
+};
+
+int subject_index(const WindowTable& table, const std::string& label,
+                  const std::filesystem::path& dataset) {
+  const auto it = std::find(table.subjects.begin(), table.subjects.end(), label);
+  if (it == table.subjects.end()) {
+    throw std::runtime_error(dataset.string() + ": subject '" + label + "' has no labelled window");
+  }
+  return static_cast<int>(it - table.subjects.begin());
+}
+
+std::vector<Fold> make_folds(const EncoderDecodeConfig& config, const WindowTable& table) {
+  std::vector<std::vector<int>> train_subjects, test_subjects;
+  if (!config.train_subjects.empty() || !config.test_subjects.empty()) {
+    if (config.train_subjects.empty() || config.test_subjects.empty()) {
+      throw std::runtime_error("decode: give both training and test subjects, or neither");
+    }
+    std::set<std::string> train(config.train_subjects.begin(), config.train_subjects.end());
+    for (const auto& s : config.test_subjects) {
+      if (train.contains(s)) {
+        throw std::runtime_error("decode: subject '" + s +
+                                 "' is in both training and test; a test subject must be unseen");
+      }
+    }
+    train_subjects.emplace_back();
+    test_subjects.emplace_back();
+    for (const auto& s : config.train_subjects)
+      train_subjects[0].push_back(subject_index(table, s, config.dataset));
+    for (const auto& s : config.test_subjects)
+      test_subjects[0].push_back(subject_index(table, s, config.dataset));
+  } else {
+    const auto fold_of = subject_folds(table.subjects.size(), config.folds, config.dataset);
+    const int folds = *std::max_element(fold_of.begin(), fold_of.end()) + 1;
+    train_subjects.resize(static_cast<size_t>(folds));
+    test_subjects.resize(static_cast<size_t>(folds));
+    for (size_t s = 0; s < fold_of.size(); ++s)
+      for (int f = 0; f < folds; ++f)
+        (fold_of[s] == f ? test_subjects : train_subjects)[static_cast<size_t>(f)].push_back(
+            static_cast<int>(s));
+  }
+  std::vector<Fold> folds(train_subjects.size());
+  for (size_t f = 0; f < folds.size(); ++f) {
+    auto& train = train_subjects[f];
+    if (config.max_train_subjects > 0 &&
+        static_cast<int>(train.size()) > config.max_train_subjects) {
+      train.resize(static_cast<size_t>(config.max_train_subjects));
+    }
+    for (size_t i = 0; i < table.subject.size(); ++i) {
+      const int s = table.subject[i];
+      if (std::find(train.begin(), train.end(), s) != train.end()) folds[f].train.push_back(i);
+      const auto& test = test_subjects[f];
+      if (std::find(test.begin(), test.end(), s) != test.end()) folds[f].test.push_back(i);
+    }
+  }
+  return folds;
+}
+
+}  // namespace
+
+EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
+                                       const JobContext& context) {
+  if (config.output.empty()) throw std::runtime_error("decode: no output folder given");
+  if (config.freeze && config.pretrained.empty()) {
+    throw std::runtime_error("decode: --freeze needs a pretrained encoder (--pretrained)");
+  }
+  if (config.permutations > 0 && !config.freeze) {
+    throw std::runtime_error(
+        "decode: a permutation test retrains the model each time; it is offered for frozen "
+        "encoders and the linear baseline");
+  }
+  const ModelPreset preset = load_preset(config.preset);
+  TrainingSettings settings = preset.finetune;
+  if (config.steps) settings.steps = *config.steps;
+  settings.warmup_steps = std::min(settings.warmup_steps, settings.steps - 1);
+  std::optional<PretrainedEncoder> pretrained;
+  if (!config.pretrained.empty()) pretrained = load_pretrained_encoder(config.pretrained);
+  core::EncoderConfig encoder = pretrained ? pretrained->config : preset.encoder;
+  if (config.windows.length > encoder.max_frames) {
+    throw std::runtime_error("decode: windows of " + std::to_string(config.windows.length) +
+                             " frames are longer than the encoder's " +
+                             std::to_string(encoder.max_frames));
+  }
+
+  EncoderDecodeResult result;
+  DecodingSummary& summary = result.summary;
+  const LabelledData data = load_labelled_data(config.dataset, config.filters, config.recipe,
+                                               config.windows, {}, context.slice(0, 0.3));
+  if (pretrained) {
+    require_same_parcels(pretrained->file, pretrained->parcels, data.runs.front().series,
+                         config.recipe.atlas.string());
+  }
+  encoder.parcels = data.runs.front().series.parcels;
+  summary.states = data.states;
+  const WindowTable& table = data.table;
+  const auto& runs = data.runs;
+  const auto& refs = data.refs;
+  const int k = static_cast<int>(summary.states.size());
+  const int64_t frames = config.windows.length;
+  const auto folds = make_folds(config, table);
+
+  summary.model = config.label.empty()
+                      ? std::string(core::mixer_name(encoder.mixer)) +
+                            (pretrained ? (config.freeze ? "-frozen" : "-pretrained") : "-scratch")
+                      : config.label;
+  summary.subjects = table.subjects;
+  summary.folds = static_cast<int>(folds.size());
+  summary.chance = 1.0 / k;
+
+  std::vector<int> predicted(table.states.size(), -1);
+  std::vector<DecodedRun> timelines;
+  std::vector<double> null_accuracy(static_cast<size_t>(config.permutations), 0.0);
+  std::vector<long> null_correct(static_cast<size_t>(config.permutations), 0);
+  long tested = 0;
+  const auto started = std::chrono::steady_clock::now();
+  int64_t trained_windows = 0;
+  for (size_t f = 0; f < folds.size(); ++f) {
+    const Fold& fold = folds[f];
+    const JobContext fold_context =
+        context.slice(0.3 + 0.7 * f / folds.size(), 0.3 + 0.7 * (f + 1) / folds.size());
+    if (fold.train.empty() || fold.test.empty()) {
+      throw std::runtime_error(config.dataset.string() + ": fold " + std::to_string(f + 1) +
+                               " has no training or no test window");
+    }
+    core::WindowClassifier model(encoder, k, core::submodule_seed(config.seed, f));
+    if (pretrained) {
+      core::load_parameters(pretrained->weights, model.parameters(), pretrained->file.string(),
+                            "encoder.");
+      for (core::Parameter* p : model.encoder().parameters())
+        p->lr_scale *= static_cast<float>(settings.encoder_lr_scale);
+    }
+    std::vector<int> fold_predicted;
+    if (config.freeze) {
+      const int64_t d = encoder.dim;
+      auto train = pooled_features(model, refs, fold.train, frames);
+      auto test = pooled_features(model, refs, fold.test, frames);
+      standardize_with_training(train, test, d);
+      const auto fit = [&](std::span<const int> labels) {
+        core::SoftmaxRegression head;
+        core::SoftmaxRegressionOptions options;
+        options.l2 = config.l2;
+        options.balanced_classes = true;
+        head.fit(train, static_cast<int64_t>(fold.train.size()), d, labels, k, options);
+        return head.predict(test, static_cast<int64_t>(fold.test.size()));
+      };
+      std::vector<int> labels;
+      for (size_t r : fold.train)
+        labels.push_back(table.states[r]);
+      fold_predicted = fit(labels);
+      for (int p = 0; p < config.permutations; ++p) {
+        fold_context.check_cancel();
+        const auto shuffled =
+            permute_within_runs(table, fold.train, config.seed + static_cast<uint64_t>(p));
+        const auto null_predicted = fit(shuffled);
+        for (size_t i = 0; i < fold.test.size(); ++i)
+          null_correct[static_cast<size_t>(p)] += null_predicted[i] == table.states[fold.test[i]];
+      }
+    } else {
+      const std::string what = "fold " + std::to_string(f + 1) + "/" + std::to_string(folds.size());
+      trained_windows += train_classifier(model, refs, fold.train, frames, settings,
+                                          core::submodule_seed(config.seed, 1000 + f), what,
+                                          fold_context.slice(0.0, 0.9));
+      fold_predicted = predict_windows(model, refs, fold.test, frames);
+    }
+    for (size_t i = 0; i < fold.test.size(); ++i)
+      predicted[fold.test[i]] = fold_predicted[i];
+    tested += static_cast<long>(fold.test.size());
+    if (!config.freeze) {
+      const auto fold_timelines = decode_timelines(model, runs, table, fold.test, frames);
+      timelines.insert(timelines.end(), fold_timelines.begin(), fold_timelines.end());
+    }
+    context.note("fold " + std::to_string(f + 1) + " of " + std::to_string(folds.size()) + " done");
+  }
+  result.training_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (trained_windows > 0)
+    result.windows_per_second = static_cast<double>(trained_windows) / result.training_seconds;
+
+  std::vector<int> truth, decided;
+  for (size_t i = 0; i < predicted.size(); ++i) {
+    if (predicted[i] < 0) continue;
+    truth.push_back(table.states[i]);
+    decided.push_back(predicted[i]);
+  }
+  summary.windows = tested;
+  summary.scores = core::score_classification(truth, decided, k);
+  long correct = 0;
+  for (size_t i = 0; i < truth.size(); ++i)
+    correct += truth[i] == decided[i];
+  summary.binomial_p = core::binomial_p_value(correct, tested, summary.chance);
+  if (config.permutations > 0) {
+    for (size_t p = 0; p < null_correct.size(); ++p)
+      null_accuracy[p] = static_cast<double>(null_correct[p]) / static_cast<double>(tested);
+    summary.permutations = config.permutations;
+    summary.permutation_p = permutation_p_value(summary.scores.accuracy, null_accuracy);
+  }
+
+  nlohmann::json resolved = {{"dataset", config.dataset.string()},
+                             {"atlas", config.recipe.atlas.string()},
+                             {"preset", preset.name},
+                             {"encoder", core::to_json(encoder)},
+                             {"pretrained", config.pretrained.string()},
+                             {"freeze", config.freeze},
+                             {"steps", settings.steps},
+                             {"batch", settings.batch},
+                             {"lr", settings.lr},
+                             {"encoder_lr_scale", settings.encoder_lr_scale},
+                             {"window_length", config.windows.length},
+                             {"window_stride", config.windows.stride},
+                             {"folds", config.folds},
+                             {"train_subjects", config.train_subjects},
+                             {"test_subjects", config.test_subjects},
+                             {"max_train_subjects", config.max_train_subjects},
+                             {"permutations", config.permutations},
+                             {"seed", std::to_string(config.seed)},
+                             {"hrf_lag_seconds", config.recipe.hrf_lag_seconds},
+                             {"confounds", config.recipe.confounds}};
+  std::vector<std::filesystem::path> inputs{config.recipe.atlas};
+  if (pretrained) inputs.push_back(config.pretrained);
+  write_decoding_outputs(config.output, summary, table, predicted, frames, resolved,
+                         provenance_record(inputs));
+  if (!timelines.empty()) {
+    write_timeline_tsv(config.output / ("model-" + summary.model + "_timeline.tsv"), summary.states,
+                       timelines);
+  }
+  context.report(1.0, "decoded " + std::to_string(tested) + " windows");
+  return result;
+}
+
+}  // namespace jobs

@@ -1,0 +1,83 @@
+#include "app/jobs/decoding_outputs.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include "app/jobs/provenance.h"
+#include "core/io/atomic_file.h"
+#include "neuro/bids/derivatives.h"
+
+namespace jobs {
+
+nlohmann::json summary_json(const DecodingSummary& s) {
+  nlohmann::json j;
+  j["model"] = s.model;
+  j["states"] = s.states;
+  j["subjects"] = s.subjects;
+  j["folds"] = s.folds;
+  j["windows"] = s.windows;
+  j["chance"] = s.chance;
+  j["accuracy"] = s.scores.accuracy;
+  j["balanced_accuracy"] = s.scores.balanced_accuracy;
+  j["macro_f1"] = s.scores.macro_f1;
+  j["binomial_p"] = s.binomial_p;
+  if (s.permutation_p >= 0) {
+    j["permutation_p"] = s.permutation_p;
+    j["permutations"] = s.permutations;
+  }
+  j["recall"] = s.scores.recall;
+  j["precision"] = s.scores.precision;
+  j["f1"] = s.scores.f1;
+  j["confusion"] = s.scores.confusion;
+  return j;
+}
+
+void write_decoding_outputs(const std::filesystem::path& folder, const DecodingSummary& summary,
+                            const WindowTable& table, const std::vector<int>& predicted,
+                            int64_t window_length, const nlohmann::json& config,
+                            const nlohmann::json& provenance) {
+  neuro::DerivativeDescription description;
+  description.name = "NeuroSeq decoding";
+  description.version = neuroseq_version();
+  neuro::write_dataset_description(folder, description);
+  const std::string prefix = "model-" + summary.model;
+  const auto& states = summary.states;
+  const auto k = states.size();
+
+  std::string confusion = "true\\predicted";
+  for (const auto& s : states)
+    confusion += "\t" + s;
+  confusion += "\n";
+  for (size_t a = 0; a < k; ++a) {
+    confusion += states[a];
+    for (size_t b = 0; b < k; ++b)
+      confusion += "\t" + std::to_string(summary.scores.confusion[a * k + b]);
+    confusion += "\n";
+  }
+  core::write_text_atomically(folder / (prefix + "_confusion.tsv"), confusion);
+
+  std::string rows =
+      "subject\ttask\trun\tstart_frame\tframes\tonset_s\ttrue_state\tpredicted_state\n";
+  char line[512];
+  for (size_t i = 0; i < predicted.size(); ++i) {
+    if (predicted[i] < 0) continue;
+    const auto* r = table.run[i];
+    std::snprintf(line, sizeof(line), "%s\t%s\t%s\t%lld\t%lld\t%.3f\t%s\t%s\n",
+                  r->run->subject.c_str(), r->run->task.c_str(),
+                  r->run->run.empty() ? "n/a" : r->run->run.c_str(),
+                  static_cast<long long>(table.start[i]), static_cast<long long>(window_length),
+                  static_cast<double>(table.start[i]) * r->series.tr_seconds,
+                  states[static_cast<size_t>(table.states[i])].c_str(),
+                  states[static_cast<size_t>(predicted[i])].c_str());
+    rows += line;
+  }
+  core::write_text_atomically(folder / (prefix + "_predictions.tsv"), rows);
+
+  nlohmann::json j = summary_json(summary);
+  j["config"] = config;
+  j["provenance"] = provenance;
+  core::write_text_atomically(folder / (prefix + "_scores.json"), j.dump(2) + "\n");
+}
+
+}  // namespace jobs

@@ -1,0 +1,41 @@
+#pragma once
+// What every decoder writes into its BIDS-derivatives results folder, so that
+// the linear baseline and the encoders can be compared file by file:
+//   model-<name>_scores.json       scores, p-values, resolved config, provenance
+//   model-<name>_confusion.tsv     rows: true state, columns: decoded state
+//   model-<name>_predictions.tsv   one row per test window
+//   model-<name>_timeline.tsv      per run and frame, the decoded state (encoders)
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "app/jobs/cross_validation.h"
+#include "core/metrics/classification.h"
+
+namespace jobs {
+
+struct DecodingSummary {
+  std::string model;  // "linear", "longconv", ...
+  std::vector<std::string> states;
+  core::ClassificationScores scores;
+  double chance = 0;
+  double binomial_p = 1;
+  double permutation_p = -1;  // < 0: not run
+  int permutations = 0;
+  int folds = 0;
+  long windows = 0;
+  std::vector<std::string> subjects;
+};
+
+nlohmann::json summary_json(const DecodingSummary& summary);
+
+// Writes dataset_description.json, the confusion matrix, the predictions and
+// the scores JSON (summary + `config` + `provenance`), each atomically.
+void write_decoding_outputs(const std::filesystem::path& folder, const DecodingSummary& summary,
+                            const WindowTable& table, const std::vector<int>& predicted,
+                            int64_t window_length, const nlohmann::json& config,
+                            const nlohmann::json& provenance);
+
+}  // namespace jobs

@@ -1,0 +1,41 @@
+#pragma once
+// A dataset made ready for a window classifier: indexed, extracted and
+// cleaned, labelled from its events, cut into windows. The runs point into
+// the index and the windows into the runs; moving the whole keeps them valid
+// (vectors keep their buffers when moved), copying does not, so it is
+// move-only.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app/jobs/cross_validation.h"
+#include "app/jobs/encoder_windows.h"
+#include "app/jobs/job_context.h"
+#include "neuro/bids/dataset_index.h"
+
+namespace jobs {
+
+struct LabelledData {
+  neuro::DatasetIndex index;
+  std::vector<RunSeries> runs;
+  std::vector<std::string> states;
+  WindowTable table;
+  std::vector<WindowRef> refs;  // one per table row
+
+  LabelledData() = default;
+  LabelledData(LabelledData&&) = default;
+  LabelledData& operator=(LabelledData&&) = default;
+  LabelledData(const LabelledData&) = delete;
+  LabelledData& operator=(const LabelledData&) = delete;
+};
+
+// `states` fixes the state order (empty: the sorted trial types). Throws
+// std::runtime_error "<dataset>: <problem>" when there is no run with events,
+// no window, or a state without windows.
+LabelledData load_labelled_data(const std::filesystem::path& dataset,
+                                const neuro::IndexFilters& filters, const SeriesRecipe& recipe,
+                                const neuro::WindowSpec& windows, std::vector<std::string> states,
+                                const JobContext& context);
+
+}  // namespace jobs
