@@ -21,7 +21,7 @@ build_packages=(
   mricron-data
 )
 # Peer tools the interop tests cross-check against.
-test_packages=(python3 python3-numpy python3-scipy python3-nibabel python3-sklearn xvfb xauth)
+test_packages=(python3 python3-numpy python3-scipy python3-nibabel python3-sklearn python3-torch xvfb xauth)
 
 wanted=("${build_packages[@]}")
 [ "$mode" = test ] && wanted+=("${test_packages[@]}")
