@@ -15,5 +15,8 @@ void add_bench_command(CLI::App& app);
 void add_pretrain_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_evaluate_command(CLI::App& app);
+void add_explain_command(CLI::App& app);
+void add_glm_command(CLI::App& app);
+void add_compare_explanations_command(CLI::App& app);
 
 }  // namespace cli

@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   cli::add_pretrain_command(app);
   cli::add_train_command(app);
   cli::add_evaluate_command(app);
+  cli::add_explain_command(app);
+  cli::add_glm_command(app);
+  cli::add_compare_explanations_command(app);
   cli::add_demo_command(app);
   cli::add_bench_command(app);
   try {

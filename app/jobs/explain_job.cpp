@@ -1,0 +1,190 @@
+#include "app/jobs/explain_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "app/jobs/classifier_training.h"
+#include "app/jobs/decoder_model.h"
+#include "app/jobs/encoder_model.h"
+#include "app/jobs/explanation_evaluation.h"
+#include "app/jobs/explanation_maps.h"
+#include "app/jobs/explanation_report.h"
+#include "app/jobs/glm_job.h"
+#include "app/jobs/ground_truth.h"
+#include "app/jobs/labelled_data.h"
+#include "app/jobs/provenance.h"
+#include "core/attribution/parcel_maps.h"
+#include "neuro/bids/derivatives.h"
+
+namespace jobs {
+
+namespace {
+
+constexpr size_t kChunk = 64;
+const char* const kAllMethods[] = {
+    "gradient", "saliency",          "input_x_gradient", "smoothgrad", "integrated_gradients",
+    "lrp",      "occlusion_parcels", "occlusion_time"};
+
+// Every window explained with `method`: relevance summed over time [W, P]
+// and the per-window error.
+struct MethodRelevance {
+  core::Tensor parcels;  // [W, P]
+  std::vector<int> targets;
+  std::vector<double> error;
+};
+
+MethodRelevance explain_all(core::WindowClassifier& model, const LabelledData& data, int64_t frames,
+                            core::AttributionMethod method, const core::ExplainOptions& options,
+                            const JobContext& context) {
+  const size_t w = data.refs.size();
+  const int64_t p = data.runs.front().series.parcels;
+  MethodRelevance out{core::Tensor({static_cast<int64_t>(w), p}), {}, {}};
+  std::vector<size_t> rows(w);
+  std::iota(rows.begin(), rows.end(), size_t{0});
+  for (size_t at = 0; at < w; at += kChunk) {
+    context.check_cancel();
+    context.report(static_cast<double>(at) / static_cast<double>(w), "explaining windows");
+    const auto chunk = std::span(rows).subspan(at, std::min(kChunk, w - at));
+    const auto batch = gather_windows(data.refs, chunk, frames);
+    const auto e = core::explain(model, batch, method, options);
+    const auto summed = core::parcel_relevance(e.relevance);  // [b, P]
+    std::copy_n(summed.data(), summed.numel(), out.parcels.data() + static_cast<int64_t>(at) * p);
+    out.error.insert(out.error.end(), e.error.begin(), e.error.end());
+    out.targets.insert(out.targets.end(), e.target.begin(), e.target.end());
+  }
+  return out;
+}
+
+// [W, P] seen as windows of one frame [W, 1, P], the shape parcel maps take.
+core::Tensor as_frames(const core::Tensor& parcels) {
+  return parcels.reshape({parcels.size(0), 1, parcels.size(1)});
+}
+
+double mean_finite(const std::vector<double>& values) {
+  double sum = 0;
+  long n = 0;
+  for (double v : values)
+    if (std::isfinite(v)) sum += v, ++n;
+  return n ? sum / static_cast<double>(n) : std::nan("");
+}
+
+// The 90th percentile of |values|: the threshold of a map's cluster table.
+double upper_decile(std::span<const float> values) {
+  std::vector<float> magnitude;
+  for (float v : values)
+    if (std::isfinite(v) && v != 0.0f) magnitude.push_back(std::abs(v));
+  if (magnitude.empty()) return 0.0;
+  const auto at = magnitude.begin() + static_cast<std::ptrdiff_t>(magnitude.size() * 9 / 10);
+  std::nth_element(magnitude.begin(), at, magnitude.end());
+  return *at;
+}
+
+}  // namespace
+
+ExplainResult run_explain(const ExplainConfig& config, const JobContext& context) {
+  if (config.output.empty()) throw std::runtime_error("explain: no output folder given");
+  std::vector<core::AttributionMethod> methods;
+  for (const auto& name : config.methods.empty() ? std::vector<std::string>(std::begin(kAllMethods),
+                                                                            std::end(kAllMethods))
+                                                 : config.methods)
+    methods.push_back(core::parse_attribution_method(name));
+  Decoder decoder = load_decoder(config.decoder);
+  const int64_t frames = decoder.window_frames;
+  const LabelledData data =
+      load_labelled_data(config.dataset, config.filters, config.recipe, {frames, config.stride},
+                         decoder.states, context.slice(0, 0.2));
+  require_same_parcels(decoder.file, decoder.parcels, data.runs.front().series,
+                       config.recipe.atlas.string());
+  const ParcelPainter painter(config.recipe.atlas, decoder.parcels, config.recipe.atlas_names);
+  auto ground_truth_file = config.ground_truth;
+  if (ground_truth_file.empty() && std::filesystem::exists(config.dataset / "sim/simulation.json"))
+    ground_truth_file = config.dataset / "sim/simulation.json";
+  std::optional<std::map<std::string, std::set<int>>> truth;
+  if (!ground_truth_file.empty()) truth = read_ground_truth_regions(ground_truth_file);
+
+  ExplainResult result;
+  result.states = data.states;
+  const int k = static_cast<int>(data.states.size());
+  std::vector<size_t> rows(data.refs.size());
+  std::iota(rows.begin(), rows.end(), size_t{0});
+  const auto predicted = predict_windows(*decoder.model, data.refs, rows, frames);
+  result.windows = static_cast<long>(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i)
+    result.correct += predicted[i] == data.table.states[i];
+  const std::string space =
+      data.runs.front().run->space.empty() ? "unknown" : data.runs.front().run->space;
+  // The GLM on the same series, for plausibility; it needs two subjects.
+  std::optional<ParcelGlm> glm;
+  if (data.table.subjects.size() >= 2) {
+    glm = parcel_glm(data.runs, data.states, neuro::NoiseModel::ar1);
+  } else {
+    context.note("one subject: no group GLM to compare the maps with");
+  }
+  // The sanity check's model: the same architecture with fresh weights.
+  core::WindowClassifier randomised(decoder.model->encoder().config(), k, config.seed + 7919);
+
+  neuro::DerivativeDescription description;
+  description.name = "NeuroSeq explanations";
+  description.version = neuroseq_version();
+  neuro::write_dataset_description(config.output, description);
+  std::vector<MethodCurves> curves;
+  for (size_t m = 0; m < methods.size(); ++m) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string name = core::attribution_method_name(methods[m]);
+    const JobContext part =
+        context.slice(0.2 + 0.75 * m / methods.size(), 0.2 + 0.75 * (m + 1) / methods.size());
+    const auto relevance =
+        explain_all(*decoder.model, data, frames, methods[m], config.options, part.slice(0, 0.5));
+    MethodScores scores;
+    scores.method = name;
+    scores.mean_error = mean_finite(relevance.error);
+    const auto maps =
+        core::state_parcel_maps(as_frames(relevance.parcels), predicted, data.table.states, k);
+    for (int s = 0; s < k; ++s) {
+      const auto row = std::span(maps.mean.data() + s * maps.mean.size(1),
+                                 static_cast<size_t>(maps.mean.size(1)));
+      if (maps.windows[static_cast<size_t>(s)] == 0) continue;
+      const auto volume = painter.paint(row);
+      export_relevance_map(volume, painter, config.output, "group", space, name,
+                           data.states[static_cast<size_t>(s)], upper_decile(row));
+    }
+    // Per subject: the same maps from each subject's own windows.
+    for (size_t subject = 0; subject < data.table.subjects.size(); ++subject) {
+      std::vector<int> truth_of_subject(data.table.states);
+      for (size_t i = 0; i < truth_of_subject.size(); ++i)
+        if (data.table.subject[i] != static_cast<int>(subject)) truth_of_subject[i] = -1;
+      const auto own =
+          core::state_parcel_maps(as_frames(relevance.parcels), predicted, truth_of_subject, k);
+      for (int s = 0; s < k; ++s) {
+        if (own.windows[static_cast<size_t>(s)] == 0) continue;
+        const auto row = std::span(own.mean.data() + s * own.mean.size(1),
+                                   static_cast<size_t>(own.mean.size(1)));
+        export_relevance_map(painter.paint(row), painter, config.output,
+                             data.table.subjects[subject], space, name,
+                             data.states[static_cast<size_t>(s)], upper_decile(row));
+      }
+    }
+    const auto randomised_relevance =
+        explain_all(randomised, data, frames, methods[m], config.options, part.slice(0.5, 0.7));
+    const auto randomised_maps = core::state_parcel_maps(as_frames(randomised_relevance.parcels),
+                                                         predicted, data.table.states, k);
+    part.report(0.7, "evaluating");
+    curves.push_back(evaluate_method(*decoder.model, data, frames, relevance.parcels,
+                                     relevance.targets, maps, randomised_maps, painter.labels(),
+                                     truth, glm ? &glm->group_z : nullptr, config.seed, scores));
+    scores.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    write_faithfulness_tsv(config.output, curves.back());
+    result.methods.push_back(scores);
+    context.note(name + ": done in " + std::to_string(static_cast<int>(scores.seconds)) + " s");
+  }
+  result.report = write_explanation_report(
+      config.output, result, curves, provenance_record({config.recipe.atlas, config.decoder}));
+  context.report(1.0, "wrote " + result.report.string());
+  return result;
+}
+
+}  // namespace jobs

@@ -1,0 +1,93 @@
+#include "app/jobs/explanation_maps.h"
+
+#include <map>
+#include <stdexcept>
+
+#include "app/jobs/resources.h"
+#include "neuro/atlas/brain_mask.h"
+#include "neuro/atlas/inverse_map.h"
+#include "neuro/maps/cluster_table.h"
+#include "neuro/maps/statmap_export.h"
+
+namespace jobs {
+
+namespace {
+
+neuro::LabelAtlas load_atlas(const std::filesystem::path& atlas,
+                             const std::optional<std::filesystem::path>& names) {
+  neuro::AtlasOptions options;
+  options.names_file = names;
+  options.resources_dir = resources_dir();
+  return neuro::LabelAtlas::load(atlas, options);
+}
+
+}  // namespace
+
+ParcelPainter::ParcelPainter(const std::filesystem::path& atlas,
+                             const std::vector<std::string>& parcels,
+                             const std::optional<std::filesystem::path>& names)
+    : atlas_(load_atlas(atlas, names)),
+      masker_(atlas_, neuro::BrainMask::everywhere(atlas_.grid())) {
+  std::map<std::string, size_t> by_name;
+  for (size_t i = 0; i < masker_.names().size(); ++i)
+    by_name.emplace(masker_.names()[i], i);
+  for (const auto& name : parcels) {
+    const auto it = by_name.find(name);
+    if (it == by_name.end()) {
+      throw std::runtime_error(atlas.string() + ": the model's region '" + name +
+                               "' is not in this atlas");
+    }
+    masker_index_.push_back(it->second);
+    labels_.push_back(masker_.labels()[it->second]);
+  }
+}
+
+neuro::Volume ParcelPainter::paint(std::span<const float> values) const {
+  std::vector<float> all(static_cast<size_t>(masker_.parcel_count()), 0.0f);
+  for (size_t i = 0; i < masker_index_.size(); ++i)
+    all[masker_index_[i]] = values[i];
+  return neuro::inverse_map(masker_, all);
+}
+
+std::string method_stat_label(const std::string& method) {
+  static const std::map<std::string, std::string> labels{{"gradient", "grad"},
+                                                         {"saliency", "saliency"},
+                                                         {"input_x_gradient", "ixg"},
+                                                         {"smoothgrad", "smoothgrad"},
+                                                         {"integrated_gradients", "ig"},
+                                                         {"lrp", "lrp"},
+                                                         {"occlusion_parcels", "occparcels"},
+                                                         {"occlusion_time", "occtime"}};
+  const auto it = labels.find(method);
+  return it == labels.end() ? method : it->second;
+}
+
+std::filesystem::path export_relevance_map(const neuro::Volume& map, const ParcelPainter& painter,
+                                           const std::filesystem::path& folder,
+                                           const std::string& subject, const std::string& space,
+                                           const std::string& method, const std::string& state,
+                                           double threshold) {
+  const std::string stat = method_stat_label(method);
+  neuro::StatmapInfo info;
+  info.intent = neuro::StatIntent::kEstimate;
+  info.intent_name = ("relevance-" + stat).substr(0, 15);
+  info.method = method;
+  info.state = state;
+  info.units = "relevance";
+  info.threshold = threshold;
+  neuro::StatmapName name;
+  name.subject = subject;
+  name.space = space;
+  name.stat = stat;
+  name.state = state;
+  const auto files = neuro::write_statmap(map, info, folder, name);
+  neuro::ClusterOptions clusters;
+  clusters.threshold = threshold;
+  clusters.two_sided = true;
+  std::string table = files.image.string();
+  table = table.substr(0, table.size() - std::string("_statmap.nii.gz").size()) + "_clusters.tsv";
+  neuro::write_cluster_table(neuro::find_clusters(map, clusters, &painter.atlas()), table);
+  return files.image;
+}
+
+}  // namespace jobs

@@ -1,0 +1,49 @@
+#pragma once
+// Parcel relevance into brain space: a parcel vector painted onto the atlas's
+// voxels, written as a BIDS-derivatives statmap with its cluster table.
+
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "neuro/atlas/extraction.h"
+#include "neuro/atlas/label_atlas.h"
+
+namespace jobs {
+
+// The atlas's voxels, and where each of a model's parcels (by name) is among
+// the atlas's regions.
+class ParcelPainter {
+ public:
+  // Throws std::runtime_error "<atlas>: <problem>" when a parcel name is not
+  // a region of the atlas.
+  ParcelPainter(const std::filesystem::path& atlas, const std::vector<std::string>& parcels,
+                const std::optional<std::filesystem::path>& names);
+
+  const neuro::LabelAtlas& atlas() const { return atlas_; }
+  // The atlas label of each model parcel.
+  const std::vector<int>& labels() const { return labels_; }
+  // values [P] in the model's parcel order -> a 3-D map on the atlas grid.
+  neuro::Volume paint(std::span<const float> values) const;
+
+ private:
+  neuro::LabelAtlas atlas_;
+  neuro::LabelsMasker masker_;
+  std::vector<size_t> masker_index_;  // model parcel -> masker parcel
+  std::vector<int> labels_;
+};
+
+// Short statistic labels for file names ("lrp", "ig", ...): BIDS entities
+// take letters and digits only.
+std::string method_stat_label(const std::string& method);
+
+// Writes the map (intent ESTIMATE, name "relevance-<label>") and its cluster
+// table at the given threshold beside it; returns the image path.
+std::filesystem::path export_relevance_map(const neuro::Volume& map, const ParcelPainter& painter,
+                                           const std::filesystem::path& folder,
+                                           const std::string& subject, const std::string& space,
+                                           const std::string& method, const std::string& state,
+                                           double threshold);
+
+}  // namespace jobs

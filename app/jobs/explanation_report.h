@@ -1,0 +1,21 @@
+#pragma once
+// The explanation results for people: explanations.tsv (one row per method),
+// PNG plots (accuracy as the most relevant parcels are occluded; the methods
+// side by side) and a static report.html that links every file.
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "app/jobs/explain_job.h"
+#include "app/jobs/explanation_evaluation.h"
+
+namespace jobs {
+
+// Returns the report's path.
+std::filesystem::path write_explanation_report(const std::filesystem::path& folder,
+                                               const ExplainResult& result,
+                                               const std::vector<MethodCurves>& curves,
+                                               const nlohmann::json& provenance);
+
+}  // namespace jobs
