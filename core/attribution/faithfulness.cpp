@@ -247,7 +247,7 @@ DeletionCurves deletion_curves(const LogitFunction& logits, const WindowBatch& b
       const double full = logit(2 * i, i), empty = logit(2 * i + 1, i);
       const double scale = full - empty;
       std::vector<double> curve(static_cast<size_t>(levels), kNaN);
-      if (scale != 0 && std::isfinite(scale)) {
+      if (scale > 0 && std::isfinite(scale)) {
         curve.front() = 1.0;
         curve.back() = 0.0;
         for (int64_t level = 1; level + 1 < levels; ++level) {

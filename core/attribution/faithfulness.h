@@ -81,7 +81,9 @@ struct DeletionCurves {
   std::vector<double> fractions;  // [K]: 0, step/P, 2 step/P, ..., 1
   // [B][K]: (logit_k(x with the first parcels deleted) - logit_k(x_0)) /
   // (logit_k(x) - logit_k(x_0)), x_0 = every parcel deleted. A window whose
-  // denominator is 0 (or not finite) gets NaN throughout.
+  // denominator is not positive (the fully deleted window scores the state at
+  // least as high as the intact one: deletion cannot show what the map found)
+  // or not finite gets NaN throughout.
   std::vector<std::vector<double>> relevance;
   std::vector<std::vector<double>> random;
   std::vector<double> relevance_auc;  // [B]: trapezoid area over the fractions; NaN as above

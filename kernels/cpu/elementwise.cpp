@@ -21,17 +21,33 @@ float sigmoid(float x) {
 
 }  // namespace
 
+// The standard normal CDF Phi(v) = erfc(-v / sqrt 2) / 2 by Abramowitz &
+// Stegun 7.1.26 (|error of erf| <= 1.5e-7, below float's resolution near 1),
+// as PyTorch's vectorised CPU erf does: libm's erfcf is a third of a small
+// encoder's training step. Below v = -3 the approximation's relative error
+// grows past 1e-4, so the rare far tail keeps libm's erfc.
+inline float normal_cdf(float v) {
+  if (v < -3.0f) return 0.5f * std::erfc(-v * kInvSqrt2);
+  const float x = std::fabs(v) * kInvSqrt2;
+  const float t = 1.0f / (1.0f + 0.3275911f * x);
+  const float poly =
+      t * (0.254829592f +
+           t * (-0.284496736f + t * (1.421413741f + t * (-1.453152027f + t * 1.061405429f))));
+  const float tail = 0.5f * poly * std::exp(-x * x);  // Phi(-|v|)
+  return v >= 0.0f ? 1.0f - tail : tail;
+}
+
 void gelu_forward(const float* x, float* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float v = x[i];
-    y[i] = 0.5f * v * std::erfc(-v * kInvSqrt2);
+    y[i] = v * normal_cdf(v);
   }
 }
 
 void gelu_backward(const float* x, const float* dy, float* dx, int64_t n) {
   for (int64_t i = 0; i < n; ++i) {
     const float v = x[i];
-    const float cdf = 0.5f * std::erfc(-v * kInvSqrt2);
+    const float cdf = normal_cdf(v);
     const float pdf = kInvSqrt2Pi * std::exp(-0.5f * v * v);
     dx[i] = dy[i] * (cdf + v * pdf);
   }

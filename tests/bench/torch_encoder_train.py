@@ -195,7 +195,8 @@ def main():
         loss = train_step(args.warmup + i)
         times.append((time.perf_counter() - t0) * 1e3)
     total = time.perf_counter() - start
-    wps = args.batch * args.steps / total
+    # Windows per second at the median step, as `neuroseq bench train` reports.
+    wps = args.batch / (statistics.median(times) / 1000.0)
     print(f"{args.steps} steps after {args.warmup} warm-up: median {statistics.median(times):.2f} "
           f"ms/step, min {min(times):.2f} ms, last loss {loss:.4f}")
     print(f"windows_per_s {wps:.1f}")

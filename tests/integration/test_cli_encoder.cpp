@@ -235,3 +235,62 @@ TEST_F(CliEncoder, TrainedDecoderEvaluatesUnseenSubjectsOnly) {
   expect_one_line_error(r, "decoder.safetensors", "subject '02' was in the training set");
   EXPECT_FALSE(fs::exists(scratch() / "seen"));
 }
+
+TEST_F(CliEncoder, ExplainAndGlmWriteMapsTablesAndReport) {
+  const auto decoder_dir = scratch() / "decoder_for_explain";
+  auto r = run_neuroseq("train " + dataset().string() + atlas_option() +
+                            " --model longconv-small --subject 01 --subject 02 --steps 30 -o " +
+                            decoder_dir.string(),
+                        scratch());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto out = scratch() / "explanations";
+  r = run_neuroseq("explain " + dataset().string() + atlas_option() + " --decoder " +
+                       (decoder_dir / "decoder.safetensors").string() +
+                       " --subject 03 --method integrated_gradients --method lrp -o " +
+                       out.string(),
+                   scratch());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto table = slurp(out / "explanations.tsv");
+  EXPECT_EQ(table.rfind("method\tfaithfulness_fraction", 0), 0u) << table;
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 3);
+  // Integrated gradients with 64 Gauss-Legendre nodes: completeness within 1 %.
+  const auto ig = table.find("integrated_gradients\t");
+  ASSERT_NE(ig, std::string::npos);
+  std::istringstream row(table.substr(ig, table.find('\n', ig) - ig));
+  std::string cell;
+  std::vector<std::string> cells;
+  while (std::getline(row, cell, '\t'))
+    cells.push_back(cell);
+  ASSERT_EQ(cells.size(), 10u);
+  EXPECT_LT(std::stod(cells[8]), 0.01);
+  EXPECT_TRUE(fs::exists(out / "report.html"));
+  EXPECT_TRUE(fs::exists(out / "plots" / "faithfulness.png"));
+  EXPECT_TRUE(fs::exists(out / "method-lrp_faithfulness.tsv"));
+  long maps = 0, clusters = 0;
+  for (const auto& e : fs::directory_iterator(out)) {
+    const auto name = e.path().filename().string();
+    maps += name.ends_with("_statmap.nii.gz");
+    clusters += name.ends_with("_clusters.tsv");
+  }
+  EXPECT_GE(maps, 2 * 4);  // group maps of 2 methods x 4 states at least
+  EXPECT_EQ(clusters, maps);
+
+  const auto glm = scratch() / "glm";
+  r = run_neuroseq("glm " + dataset().string() + atlas_option() + " -o " + glm.string(), scratch());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto record = nlohmann::json::parse(slurp(glm / "glm.json"));
+  EXPECT_EQ(record["subjects"].size(), 3u);
+  EXPECT_EQ(record["group_dof"].get<double>(), 2.0);
+  bool found = false;
+  for (const auto& e : fs::directory_iterator(glm))
+    found = found || e.path().filename().string().starts_with("sub-group_space-phantom_stat-z_");
+  EXPECT_TRUE(found);
+}
+
+TEST_F(CliEncoder, ExplainRefusesAPretrainedEncoderAsDecoder) {
+  const auto r = run_neuroseq("explain " + dataset().string() + atlas_option() + " --decoder " +
+                                  model().string() + " -o " + (scratch() / "wrong").string(),
+                              scratch());
+  expect_one_line_error(r, "model.safetensors", "not a NeuroSeq decoder");
+  EXPECT_FALSE(fs::exists(scratch() / "wrong"));
+}

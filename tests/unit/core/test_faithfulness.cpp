@@ -282,6 +282,13 @@ TEST(Faithfulness, ClassifierEndsAreTheModelsAccuracyAndAConstantPrediction) {
     EXPECT_EQ(d.fractions, (Vec{0, 0.4, 0.8, 1}));
     for (int64_t i = 0; i < b; ++i) {
       const auto at = static_cast<size_t>(i);
+      // Windows whose fully deleted version scores the state at least as high
+      // have no curve, whatever the chunk size.
+      if (std::isnan(d.relevance[at].front())) {
+        EXPECT_TRUE(std::isnan(d5.relevance_auc[at]));
+        EXPECT_TRUE(std::isnan(d.random[at].back()));
+        continue;
+      }
       EXPECT_DOUBLE_EQ(d.relevance[at].front(), 1.0);
       EXPECT_DOUBLE_EQ(d.random[at].back(), 0.0);
       EXPECT_NEAR(d.relevance_auc[at], d5.relevance_auc[at], 1e-4);

@@ -71,6 +71,23 @@ TEST(Activations, GeluKeepsRelativeAccuracyInTheNegativeTail) {
   }
 }
 
+TEST(Activations, GeluMatchesTheExactFormOverTheBulk) {
+  // The fast normal CDF (Abramowitz & Stegun 7.1.26) against erfc in double.
+  std::vector<float> x;
+  for (int i = -300; i <= 600; ++i)
+    x.push_back(static_cast<float>(i) * 0.01f);
+  const auto y = run(kernels::cpu::gelu_forward, x);
+  const std::vector<float> ones(x.size(), 1.0f);
+  const auto d = run_backward(kernels::cpu::gelu_backward, x, ones);
+  for (size_t i = 0; i < x.size(); ++i) {
+    const double v = x[i];
+    const double cdf = 0.5 * std::erfc(-v / std::numbers::sqrt2);
+    const double pdf = std::exp(-0.5 * v * v) / std::sqrt(2.0 * std::numbers::pi);
+    EXPECT_NEAR(y[i], v * cdf, 2e-7 * std::max(1.0, std::abs(v))) << "x = " << v;
+    EXPECT_NEAR(d[i], cdf + v * pdf, 1e-6) << "x = " << v;
+  }
+}
+
 TEST(Activations, SiluIsFiniteForLargeInputs) {
   const std::vector<float> x{-200.0f, -90.0f, 90.0f, 200.0f};
   const auto y = run(kernels::cpu::silu_forward, x);
