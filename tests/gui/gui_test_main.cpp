@@ -1,8 +1,10 @@
 // gtest's main for tests that need a QApplication. Settings go to a
-// throw-away folder so that tests never touch the user's.
+// throw-away folder of this process, so that tests never touch the user's nor
+// race with the other test processes ctest runs at the same time (Qt's test
+// mode would send them all to one shared ~/.qttest folder).
 
 #include <QApplication>
-#include <QStandardPaths>
+#include <QSettings>
 #include <QSurfaceFormat>
 
 #include <gtest/gtest.h>
@@ -14,7 +16,9 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
   neuroseq_test::TempDir settings("gui_settings");
   qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString(settings.path().string()));
-  QStandardPaths::setTestModeEnabled(true);
+  const QString folder = QString::fromStdString(settings.path().string());
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, folder);
+  QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, folder);
   QSurfaceFormat::setDefaultFormat(viewers::VtkOpenGLWidget::default_format());
   QApplication app(argc, argv);
   QCoreApplication::setOrganizationName("NeuroSeqTests");
