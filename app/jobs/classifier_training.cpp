@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
+#include "core/models/model_io.h"
 #include "core/random/philox.h"
 #include "core/train/losses.h"
 #include "core/train/trainer.h"
@@ -13,6 +15,39 @@ namespace {
 constexpr int64_t kEvalBatch = 64;
 constexpr uint64_t kBatchStream = 0x42415443u;  // "BATC"
 }  // namespace
+
+DecoderRecipe make_decoder_recipe(const std::string& preset,
+                                  const std::filesystem::path& pretrained,
+                                  std::optional<int64_t> steps, int64_t window_frames,
+                                  const std::string& who) {
+  DecoderRecipe r{load_preset(preset), {}, std::nullopt, {}};
+  r.settings = r.preset.finetune;
+  if (steps) r.settings.steps = *steps;
+  if (!pretrained.empty()) r.pretrained = load_pretrained_encoder(pretrained);
+  r.encoder = r.pretrained ? r.pretrained->config : r.preset.encoder;
+  if (window_frames > r.encoder.max_frames) {
+    throw std::runtime_error(who + ": windows of " + std::to_string(window_frames) +
+                             " frames are longer than the encoder's " +
+                             std::to_string(r.encoder.max_frames));
+  }
+  return r;
+}
+
+void fit_to_series(DecoderRecipe& recipe, const neuro::ParcelSeries& series,
+                   const std::string& atlas) {
+  if (recipe.pretrained) {
+    require_same_parcels(recipe.pretrained->file, recipe.pretrained->parcels, series, atlas);
+  }
+  recipe.encoder.parcels = series.parcels;
+}
+
+void load_pretrained(core::WindowClassifier& model, const DecoderRecipe& recipe) {
+  if (!recipe.pretrained) return;
+  core::load_parameters(recipe.pretrained->weights, model.parameters(),
+                        recipe.pretrained->file.string(), "encoder.");
+  for (core::Parameter* p : model.encoder().parameters())
+    p->lr_scale *= static_cast<float>(recipe.settings.encoder_lr_scale);
+}
 
 int64_t train_classifier(core::WindowClassifier& model, std::span<const WindowRef> refs,
                          std::span<const size_t> rows, int64_t frames,
@@ -25,15 +60,7 @@ int64_t train_classifier(core::WindowClassifier& model, std::span<const WindowRe
   core::CrossEntropyOptions ce;
   for (double c : counts)
     ce.class_weights.push_back(c > 0 ? static_cast<double>(rows.size()) / (k * c) : 0);
-  core::TrainerOptions options;
-  options.steps = settings.steps;
-  options.schedule.peak_lr = settings.lr;
-  options.schedule.min_lr = settings.min_lr;
-  options.schedule.warmup_steps = std::min(settings.warmup_steps, settings.steps - 1);
-  options.adamw.weight_decay = settings.weight_decay;
-  options.clip_norm = settings.clip_norm;
-  options.seed = seed;
-  core::Trainer trainer(model.parameters(), options);
+  core::Trainer trainer(model.parameters(), trainer_options(settings, seed));
   core::TrainerHooks hooks;
   const auto batch = std::min<int64_t>(settings.batch, static_cast<int64_t>(rows.size()));
   hooks.loss_and_grad = [&](const core::ForwardMode& mode) {

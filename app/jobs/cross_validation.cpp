@@ -74,6 +74,13 @@ std::vector<int> permute_within_runs(const WindowTable& table, std::span<const s
   return labels;
 }
 
+long count_correct(std::span<const int> truth, std::span<const int> predicted) {
+  long correct = 0;
+  for (size_t i = 0; i < truth.size(); ++i)
+    correct += truth[i] == predicted[i];
+  return correct;
+}
+
 double permutation_p_value(double observed, std::span<const double> null_scores) {
   long at_least = 0;
   for (double s : null_scores)

@@ -43,6 +43,9 @@ std::vector<int> permute_within_runs(const WindowTable& table, std::span<const s
 // (1 + #{null >= observed}) / (1 + n): the permutation p-value, never 0.
 double permutation_p_value(double observed, std::span<const double> null_scores);
 
+// How many decisions equal the truth (same length).
+long count_correct(std::span<const int> truth, std::span<const int> predicted);
+
 // z-scores the columns of `train` [n, p] and applies the same scaling to
 // `test`, so that no statistic of a test subject reaches training.
 void standardize_with_training(std::vector<float>& train, std::vector<float>& test, int64_t p);

@@ -9,13 +9,10 @@
 
 #include "app/jobs/classifier_training.h"
 #include "app/jobs/decoding_timeline.h"
-#include "app/jobs/encoder_model.h"
 #include "app/jobs/encoder_windows.h"
 #include "app/jobs/labelled_data.h"
-#include "app/jobs/model_preset.h"
 #include "app/jobs/provenance.h"
 #include "core/linear/softmax_regression.h"
-#include "core/models/model_io.h"
 #include "core/models/window_classifier.h"
 #include "core/nn/seeds.h"
 
@@ -95,28 +92,17 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
         "decode: a permutation test retrains the model each time; it is offered for frozen "
         "encoders and the linear baseline");
   }
-  const ModelPreset preset = load_preset(config.preset);
-  TrainingSettings settings = preset.finetune;
-  if (config.steps) settings.steps = *config.steps;
-  settings.warmup_steps = std::min(settings.warmup_steps, settings.steps - 1);
-  std::optional<PretrainedEncoder> pretrained;
-  if (!config.pretrained.empty()) pretrained = load_pretrained_encoder(config.pretrained);
-  core::EncoderConfig encoder = pretrained ? pretrained->config : preset.encoder;
-  if (config.windows.length > encoder.max_frames) {
-    throw std::runtime_error("decode: windows of " + std::to_string(config.windows.length) +
-                             " frames are longer than the encoder's " +
-                             std::to_string(encoder.max_frames));
-  }
+  DecoderRecipe recipe = make_decoder_recipe(config.preset, config.pretrained, config.steps,
+                                             config.windows.length, "decode");
+  const auto& settings = recipe.settings;
+  const auto& encoder = recipe.encoder;
+  const bool pretrained = recipe.pretrained.has_value();
 
   EncoderDecodeResult result;
   DecodingSummary& summary = result.summary;
   const LabelledData data = load_labelled_data(config.dataset, config.filters, config.recipe,
                                                config.windows, {}, context.slice(0, 0.3));
-  if (pretrained) {
-    require_same_parcels(pretrained->file, pretrained->parcels, data.runs.front().series,
-                         config.recipe.atlas.string());
-  }
-  encoder.parcels = data.runs.front().series.parcels;
+  fit_to_series(recipe, data.runs.front().series, config.recipe.atlas.string());
   summary.states = data.states;
   const WindowTable& table = data.table;
   const auto& runs = data.runs;
@@ -131,13 +117,11 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
                       : config.label;
   summary.subjects = table.subjects;
   summary.folds = static_cast<int>(folds.size());
-  summary.chance = 1.0 / k;
 
   std::vector<int> predicted(table.states.size(), -1);
   std::vector<DecodedRun> timelines;
   std::vector<double> null_accuracy(static_cast<size_t>(config.permutations), 0.0);
   std::vector<long> null_correct(static_cast<size_t>(config.permutations), 0);
-  long tested = 0;
   const auto started = std::chrono::steady_clock::now();
   int64_t trained_windows = 0;
   for (size_t f = 0; f < folds.size(); ++f) {
@@ -149,12 +133,7 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
                                " has no training or no test window");
     }
     core::WindowClassifier model(encoder, k, core::submodule_seed(config.seed, f));
-    if (pretrained) {
-      core::load_parameters(pretrained->weights, model.parameters(), pretrained->file.string(),
-                            "encoder.");
-      for (core::Parameter* p : model.encoder().parameters())
-        p->lr_scale *= static_cast<float>(settings.encoder_lr_scale);
-    }
+    load_pretrained(model, recipe);
     std::vector<int> fold_predicted;
     if (config.freeze) {
       const int64_t d = encoder.dim;
@@ -190,7 +169,6 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
     }
     for (size_t i = 0; i < fold.test.size(); ++i)
       predicted[fold.test[i]] = fold_predicted[i];
-    tested += static_cast<long>(fold.test.size());
     if (!config.freeze) {
       const auto fold_timelines = decode_timelines(model, runs, table, fold.test, frames);
       timelines.insert(timelines.end(), fold_timelines.begin(), fold_timelines.end());
@@ -208,22 +186,18 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
     truth.push_back(table.states[i]);
     decided.push_back(predicted[i]);
   }
-  summary.windows = tested;
-  summary.scores = core::score_classification(truth, decided, k);
-  long correct = 0;
-  for (size_t i = 0; i < truth.size(); ++i)
-    correct += truth[i] == decided[i];
-  summary.binomial_p = core::binomial_p_value(correct, tested, summary.chance);
+  score_decisions(summary, truth, decided);
   if (config.permutations > 0) {
     for (size_t p = 0; p < null_correct.size(); ++p)
-      null_accuracy[p] = static_cast<double>(null_correct[p]) / static_cast<double>(tested);
+      null_accuracy[p] =
+          static_cast<double>(null_correct[p]) / static_cast<double>(summary.windows);
     summary.permutations = config.permutations;
     summary.permutation_p = permutation_p_value(summary.scores.accuracy, null_accuracy);
   }
 
   nlohmann::json resolved = {{"dataset", config.dataset.string()},
                              {"atlas", config.recipe.atlas.string()},
-                             {"preset", preset.name},
+                             {"preset", recipe.preset.name},
                              {"encoder", core::to_json(encoder)},
                              {"pretrained", config.pretrained.string()},
                              {"freeze", config.freeze},
@@ -249,7 +223,7 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
     write_timeline_tsv(config.output / ("model-" + summary.model + "_timeline.tsv"), summary.states,
                        timelines);
   }
-  context.report(1.0, "decoded " + std::to_string(tested) + " windows");
+  context.report(1.0, "decoded " + std::to_string(summary.windows) + " windows");
   return result;
 }
 

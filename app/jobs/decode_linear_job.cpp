@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "app/jobs/labelled_data.h"
 #include "app/jobs/provenance.h"
 #include "core/io/atomic_file.h"
 #include "core/linear/softmax_regression.h"
@@ -71,32 +72,24 @@ std::vector<int> cross_validate(const std::vector<Split>& splits, const WindowTa
 }
 
 double accuracy_of(const std::vector<int>& predicted, const std::vector<int>& truth) {
-  long correct = 0;
-  for (size_t i = 0; i < predicted.size(); ++i)
-    correct += predicted[i] == truth[i];
-  return static_cast<double>(correct) / static_cast<double>(predicted.size());
+  return static_cast<double>(count_correct(truth, predicted)) /
+         static_cast<double>(predicted.size());
 }
 
 }  // namespace
 
 LinearDecodeResult run_decode_linear(const LinearDecodeConfig& config, const JobContext& context) {
-  neuro::IndexOptions index_options;
-  index_options.filters = config.filters;
-  const auto index = neuro::index_dataset(config.dataset, index_options);
-  for (const auto& w : index.warnings)
-    context.note(w);
+  const LabelledData data = load_labelled_data(config.dataset, config.filters, config.recipe,
+                                               config.windows, {}, context.slice(0.0, 0.6));
+  const WindowTable& table = data.table;
   LinearDecodeResult result;
   result.model = "linear";
-  const auto runs = prepare_task_runs(index, config.recipe, result.states, context.slice(0.0, 0.6));
-  const auto table = collect_windows(runs, config.windows);
-  require_every_state(table, result.states, config.dataset, config.windows.length);
+  result.states = data.states;
   const int k = static_cast<int>(result.states.size());
   result.subjects = table.subjects;
-  result.windows = static_cast<long>(table.states.size());
-  result.chance = 1.0 / k;
   const auto fold_of_subject = subject_folds(table.subjects.size(), config.folds, config.dataset);
   result.folds = *std::max_element(fold_of_subject.begin(), fold_of_subject.end()) + 1;
-  const int64_t p = runs.front().series.parcels;
+  const int64_t p = data.runs.front().series.parcels;
   const auto splits = make_splits(table, window_features(table, config.windows.length), p,
                                   fold_of_subject, result.folds);
   context.report(0.6, "fitting " + std::to_string(result.folds) + " folds");
@@ -107,11 +100,7 @@ LinearDecodeResult run_decode_linear(const LinearDecodeConfig& config, const Job
     return y;
   };
   const auto predicted = cross_validate(splits, table, p, k, config.l2, true_labels);
-  result.scores = core::score_classification(table.states, predicted, k);
-  long correct = 0;
-  for (size_t i = 0; i < predicted.size(); ++i)
-    correct += predicted[i] == table.states[i];
-  result.binomial_p = core::binomial_p_value(correct, result.windows, result.chance);
+  score_decisions(result, table.states, predicted);
   if (config.permutations > 0) {
     std::vector<double> null_scores;
     for (int i = 0; i < config.permutations; ++i) {

@@ -10,6 +10,16 @@
 
 namespace jobs {
 
+void score_decisions(DecodingSummary& summary, std::span<const int> truth,
+                     std::span<const int> predicted) {
+  const int k = static_cast<int>(summary.states.size());
+  summary.scores = core::score_classification(truth, predicted, k);
+  summary.windows = static_cast<long>(truth.size());
+  summary.chance = 1.0 / k;
+  summary.binomial_p =
+      core::binomial_p_value(count_correct(truth, predicted), summary.windows, summary.chance);
+}
+
 nlohmann::json summary_json(const DecodingSummary& s) {
   nlohmann::json j;
   j["model"] = s.model;

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,12 @@ struct DecodingSummary {
   long windows = 0;
   std::vector<std::string> subjects;
 };
+
+// Scores `predicted` against `truth` into the summary, whose states give the
+// number of classes: the scores, the window count, chance and the binomial
+// test of the accuracy against it.
+void score_decisions(DecodingSummary& summary, std::span<const int> truth,
+                     std::span<const int> predicted);
 
 nlohmann::json summary_json(const DecodingSummary& summary);
 

@@ -7,7 +7,6 @@
 #include "app/jobs/classifier_training.h"
 #include "app/jobs/decoder_model.h"
 #include "app/jobs/decoding_timeline.h"
-#include "app/jobs/encoder_model.h"
 #include "app/jobs/labelled_data.h"
 #include "app/jobs/provenance.h"
 
@@ -17,11 +16,8 @@ DecodingSummary run_evaluate(const EvaluateConfig& config, const JobContext& con
   if (config.output.empty()) throw std::runtime_error("evaluate: no output folder given");
   Decoder decoder = load_decoder(config.decoder);
   const int64_t frames = decoder.window_frames;
-  const LabelledData data =
-      load_labelled_data(config.dataset, config.filters, config.recipe, {frames, config.stride},
-                         decoder.states, context.slice(0, 0.5));
-  require_same_parcels(decoder.file, decoder.parcels, data.runs.front().series,
-                       config.recipe.atlas.string());
+  const LabelledData data = load_labelled_data_for(
+      decoder, config.dataset, config.filters, config.recipe, config.stride, context.slice(0, 0.5));
   // Subject labels repeat across datasets: only the training dataset's own
   // subjects are off limits.
   const auto trained_on = decoder.config.value("subjects", std::vector<std::string>());
@@ -44,14 +40,7 @@ DecodingSummary run_evaluate(const EvaluateConfig& config, const JobContext& con
   summary.model = "decoder";
   summary.states = data.states;
   summary.subjects = data.table.subjects;
-  summary.windows = static_cast<long>(rows.size());
-  summary.chance = 1.0 / static_cast<double>(data.states.size());
-  summary.scores = core::score_classification(data.table.states, predicted,
-                                              static_cast<int>(data.states.size()));
-  long correct = 0;
-  for (size_t i = 0; i < rows.size(); ++i)
-    correct += predicted[i] == data.table.states[i];
-  summary.binomial_p = core::binomial_p_value(correct, summary.windows, summary.chance);
+  score_decisions(summary, data.table.states, predicted);
 
   const nlohmann::json resolved = {{"dataset", config.dataset.string()},
                                    {"decoder", config.decoder.string()},

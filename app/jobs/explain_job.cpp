@@ -8,7 +8,6 @@
 
 #include "app/jobs/classifier_training.h"
 #include "app/jobs/decoder_model.h"
-#include "app/jobs/encoder_model.h"
 #include "app/jobs/explanation_evaluation.h"
 #include "app/jobs/explanation_maps.h"
 #include "app/jobs/explanation_report.h"
@@ -93,11 +92,8 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
     methods.push_back(core::parse_attribution_method(name));
   Decoder decoder = load_decoder(config.decoder);
   const int64_t frames = decoder.window_frames;
-  const LabelledData data =
-      load_labelled_data(config.dataset, config.filters, config.recipe, {frames, config.stride},
-                         decoder.states, context.slice(0, 0.2));
-  require_same_parcels(decoder.file, decoder.parcels, data.runs.front().series,
-                       config.recipe.atlas.string());
+  const LabelledData data = load_labelled_data_for(
+      decoder, config.dataset, config.filters, config.recipe, config.stride, context.slice(0, 0.2));
   const ParcelPainter painter(config.recipe.atlas, decoder.parcels, config.recipe.atlas_names);
   auto ground_truth_file = config.ground_truth;
   if (ground_truth_file.empty() && std::filesystem::exists(config.dataset / "sim/simulation.json"))
@@ -112,8 +108,7 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
   std::iota(rows.begin(), rows.end(), size_t{0});
   const auto predicted = predict_windows(*decoder.model, data.refs, rows, frames);
   result.windows = static_cast<long>(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i)
-    result.correct += predicted[i] == data.table.states[i];
+  result.correct = count_correct(data.table.states, predicted);
   const std::string space =
       data.runs.front().run->space.empty() ? "unknown" : data.runs.front().run->space;
   // The GLM on the same series, for plausibility; it needs two subjects.
@@ -143,29 +138,26 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
     scores.mean_error = mean_finite(relevance.error);
     const auto maps =
         core::state_parcel_maps(as_frames(relevance.parcels), predicted, data.table.states, k);
-    for (int s = 0; s < k; ++s) {
-      const auto row = std::span(maps.mean.data() + s * maps.mean.size(1),
-                                 static_cast<size_t>(maps.mean.size(1)));
-      if (maps.windows[static_cast<size_t>(s)] == 0) continue;
-      const auto volume = painter.paint(row);
-      export_relevance_map(volume, painter, config.output, "group", space, name,
-                           data.states[static_cast<size_t>(s)], upper_decile(row));
-    }
+    // Each state's map with windows, written for `subject`.
+    const auto export_maps = [&](const core::StateParcelMaps& state_maps,
+                                 const std::string& subject) {
+      for (int s = 0; s < k; ++s) {
+        if (state_maps.windows[static_cast<size_t>(s)] == 0) continue;
+        const auto row = std::span(state_maps.mean.data() + s * state_maps.mean.size(1),
+                                   static_cast<size_t>(state_maps.mean.size(1)));
+        export_relevance_map(painter.paint(row), painter, config.output, subject, space, name,
+                             data.states[static_cast<size_t>(s)], upper_decile(row));
+      }
+    };
+    export_maps(maps, "group");
     // Per subject: the same maps from each subject's own windows.
     for (size_t subject = 0; subject < data.table.subjects.size(); ++subject) {
       std::vector<int> truth_of_subject(data.table.states);
       for (size_t i = 0; i < truth_of_subject.size(); ++i)
         if (data.table.subject[i] != static_cast<int>(subject)) truth_of_subject[i] = -1;
-      const auto own =
-          core::state_parcel_maps(as_frames(relevance.parcels), predicted, truth_of_subject, k);
-      for (int s = 0; s < k; ++s) {
-        if (own.windows[static_cast<size_t>(s)] == 0) continue;
-        const auto row = std::span(own.mean.data() + s * own.mean.size(1),
-                                   static_cast<size_t>(own.mean.size(1)));
-        export_relevance_map(painter.paint(row), painter, config.output,
-                             data.table.subjects[subject], space, name,
-                             data.states[static_cast<size_t>(s)], upper_decile(row));
-      }
+      export_maps(
+          core::state_parcel_maps(as_frames(relevance.parcels), predicted, truth_of_subject, k),
+          data.table.subjects[subject]);
     }
     const auto randomised_relevance =
         explain_all(randomised, data, frames, methods[m], config.options, part.slice(0.5, 0.7));

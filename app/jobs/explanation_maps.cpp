@@ -7,7 +7,6 @@
 #include "neuro/atlas/brain_mask.h"
 #include "neuro/atlas/inverse_map.h"
 #include "neuro/maps/cluster_table.h"
-#include "neuro/maps/statmap_export.h"
 
 namespace jobs {
 
@@ -49,6 +48,24 @@ neuro::Volume ParcelPainter::paint(std::span<const float> values) const {
   return neuro::inverse_map(masker_, all);
 }
 
+std::filesystem::path write_map_and_clusters(const neuro::Volume& map,
+                                             const neuro::StatmapInfo& info,
+                                             const std::filesystem::path& folder,
+                                             const neuro::StatmapName& name,
+                                             std::optional<double> cluster_threshold,
+                                             const neuro::LabelAtlas& atlas) {
+  const auto files = neuro::write_statmap(map, info, folder, name);
+  if (cluster_threshold) {
+    neuro::ClusterOptions options;
+    options.threshold = *cluster_threshold;
+    options.two_sided = true;
+    std::string table = files.image.string();
+    table = table.substr(0, table.size() - std::string("_statmap.nii.gz").size()) + "_clusters.tsv";
+    neuro::write_cluster_table(neuro::find_clusters(map, options, &atlas), table);
+  }
+  return files.image;
+}
+
 std::string method_stat_label(const std::string& method) {
   static const std::map<std::string, std::string> labels{{"gradient", "grad"},
                                                          {"saliency", "saliency"},
@@ -80,14 +97,7 @@ std::filesystem::path export_relevance_map(const neuro::Volume& map, const Parce
   name.space = space;
   name.stat = stat;
   name.state = state;
-  const auto files = neuro::write_statmap(map, info, folder, name);
-  neuro::ClusterOptions clusters;
-  clusters.threshold = threshold;
-  clusters.two_sided = true;
-  std::string table = files.image.string();
-  table = table.substr(0, table.size() - std::string("_statmap.nii.gz").size()) + "_clusters.tsv";
-  neuro::write_cluster_table(neuro::find_clusters(map, clusters, &painter.atlas()), table);
-  return files.image;
+  return write_map_and_clusters(map, info, folder, name, threshold, painter.atlas());
 }
 
 }  // namespace jobs

@@ -3,12 +3,14 @@
 // voxels, written as a BIDS-derivatives statmap with its cluster table.
 
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "neuro/atlas/extraction.h"
 #include "neuro/atlas/label_atlas.h"
+#include "neuro/maps/statmap_export.h"
 
 namespace jobs {
 
@@ -33,6 +35,16 @@ class ParcelPainter {
   std::vector<size_t> masker_index_;  // model parcel -> masker parcel
   std::vector<int> labels_;
 };
+
+// Writes `map` as a BIDS statmap and, given a threshold, its two-sided cluster
+// table beside it (..._clusters.tsv) with the regions of `atlas`; returns the
+// image's path.
+std::filesystem::path write_map_and_clusters(const neuro::Volume& map,
+                                             const neuro::StatmapInfo& info,
+                                             const std::filesystem::path& folder,
+                                             const neuro::StatmapName& name,
+                                             std::optional<double> cluster_threshold,
+                                             const neuro::LabelAtlas& atlas);
 
 // Short statistic labels for file names ("lrp", "ig", ...): BIDS entities
 // take letters and digits only.

@@ -10,8 +10,6 @@
 #include "neuro/bids/events.h"
 #include "neuro/glm/first_level.h"
 #include "neuro/glm/group_level.h"
-#include "neuro/maps/cluster_table.h"
-#include "neuro/maps/statmap_export.h"
 
 namespace jobs {
 
@@ -88,15 +86,10 @@ ParcelGlm run_glm(const GlmConfig& config, const JobContext& context) {
     info.method = "glm";
     info.state = states[s];
     info.units = "z";
-    neuro::StatmapName name{subject, "", space, "z", states[s]};
-    const auto files = neuro::write_statmap(map, info, config.output, name);
-    if (!clusters) return;
-    neuro::ClusterOptions options;
-    options.threshold = config.cluster_z;
-    options.two_sided = true;
-    std::string table = files.image.string();
-    table = table.substr(0, table.size() - std::string("_statmap.nii.gz").size()) + "_clusters.tsv";
-    neuro::write_cluster_table(neuro::find_clusters(map, options, &painter.atlas()), table);
+    const neuro::StatmapName name{subject, "", space, "z", states[s]};
+    write_map_and_clusters(map, info, config.output, name,
+                           clusters ? std::optional<double>(config.cluster_z) : std::nullopt,
+                           painter.atlas());
   };
   for (size_t s = 0; s < states.size(); ++s) {
     export_z(glm.group_z, s, "group", true);

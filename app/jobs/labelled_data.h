@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/jobs/cross_validation.h"
+#include "app/jobs/decoder_model.h"
 #include "app/jobs/encoder_windows.h"
 #include "app/jobs/job_context.h"
 #include "neuro/bids/dataset_index.h"
@@ -37,5 +38,12 @@ LabelledData load_labelled_data(const std::filesystem::path& dataset,
                                 const neuro::IndexFilters& filters, const SeriesRecipe& recipe,
                                 const neuro::WindowSpec& windows, std::vector<std::string> states,
                                 const JobContext& context);
+
+// The windows a saved decoder reads: its window length and state order,
+// `stride` frames apart. Throws std::runtime_error "<decoder>: ..." unless the
+// series have the decoder's parcels, by name and in order.
+LabelledData load_labelled_data_for(const Decoder& decoder, const std::filesystem::path& dataset,
+                                    const neuro::IndexFilters& filters, const SeriesRecipe& recipe,
+                                    int64_t stride, const JobContext& context);
 
 }  // namespace jobs

@@ -74,6 +74,18 @@ void read_training(const toml::table* table, const std::string& where, TrainingS
 
 }  // namespace
 
+core::TrainerOptions trainer_options(const TrainingSettings& settings, uint64_t seed) {
+  core::TrainerOptions options;
+  options.steps = settings.steps;
+  options.schedule.peak_lr = settings.lr;
+  options.schedule.min_lr = settings.min_lr;
+  options.schedule.warmup_steps = std::min(settings.warmup_steps, settings.steps - 1);
+  options.adamw.weight_decay = settings.weight_decay;
+  options.clip_norm = settings.clip_norm;
+  options.seed = seed;
+  return options;
+}
+
 std::vector<std::string> preset_names() {
   std::vector<std::string> names;
   std::error_code ec;

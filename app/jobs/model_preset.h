@@ -9,6 +9,7 @@
 
 #include "core/models/encoder_config.h"
 #include "core/models/pretraining.h"
+#include "core/train/trainer.h"
 
 namespace jobs {
 
@@ -40,6 +41,10 @@ struct ModelPreset {
 // std::runtime_error "<file>: <problem>" for a missing or malformed preset
 // (unknown keys included).
 ModelPreset load_preset(const std::string& name_or_file);
+
+// The trainer's options for these settings and `seed`; a warm-up longer than
+// the run (steps overridden on the command line) is shortened to fit.
+core::TrainerOptions trainer_options(const TrainingSettings& settings, uint64_t seed);
 
 // The names of the shipped presets, sorted.
 std::vector<std::string> preset_names();

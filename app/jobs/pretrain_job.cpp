@@ -101,7 +101,6 @@ PretrainResult run_pretrain(const PretrainConfig& config, const JobContext& cont
       config.objective ? core::parse_objective(*config.objective) : preset.objective;
   TrainingSettings settings = preset.pretrain;
   if (config.steps) settings.steps = *config.steps;
-  settings.warmup_steps = std::min(settings.warmup_steps, settings.steps - 1);
   const int64_t frames = config.frames > 0 ? config.frames : encoder.max_frames;
   if (frames < 2 || frames > encoder.max_frames) {
     throw std::runtime_error("pretrain: window length " + std::to_string(frames) +
@@ -125,14 +124,7 @@ PretrainResult run_pretrain(const PretrainConfig& config, const JobContext& cont
                std::to_string(encoder.parcels) + " parcels");
 
   core::PretrainingModel model(encoder, objective, config.seed, preset.mask_ratio);
-  core::TrainerOptions options;
-  options.steps = settings.steps;
-  options.schedule.peak_lr = settings.lr;
-  options.schedule.min_lr = settings.min_lr;
-  options.schedule.warmup_steps = settings.warmup_steps;
-  options.adamw.weight_decay = settings.weight_decay;
-  options.clip_norm = settings.clip_norm;
-  options.seed = config.seed;
+  core::TrainerOptions options = trainer_options(settings, config.seed);
   options.checkpoint_every = config.checkpoint_every;
   options.validate_every = std::max<int64_t>(1, settings.steps / 10);
   options.checkpoint = checkpoint;

@@ -157,10 +157,8 @@ std::vector<Parameter*> Encoder::parameters() {
 }
 
 void Encoder::zero_grad() {
-  for (Parameter* p : parameters()) {
-    if (p->grad.shape() != p->value.shape()) p->grad = Tensor(p->value.shape());
-    p->grad.fill(0.0f);
-  }
+  for (Parameter* p : parameters())
+    grad_buffer(*p).fill(0.0f);
 }
 
 }  // namespace core

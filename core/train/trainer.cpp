@@ -133,10 +133,8 @@ TrainingOutcome Trainer::run(const TrainerHooks& hooks) {
       outcome.stopped = true;
       break;
     }
-    for (Parameter* p : parameters_) {
-      if (p->grad.shape() != p->value.shape()) p->grad = Tensor(p->value.shape());
-      p->grad.fill(0.0f);
-    }
+    for (Parameter* p : parameters_)
+      grad_buffer(*p).fill(0.0f);
     const ForwardMode mode{
         .training = true, .seed = options_.seed, .step = static_cast<uint64_t>(step_)};
     const double loss = hooks.loss_and_grad(mode);

@@ -19,6 +19,7 @@
 #include "error_of.h"
 #include "gradient_check.h"
 #include "random_tensor.h"
+#include "zero_biases.h"
 
 namespace {
 
@@ -241,14 +242,8 @@ TEST(EncoderGradientsAlso, MatchWithBidirectionalConvAndWithDropoutWhileTraining
   }
 }
 
-// Every bias set to zero (Linear biases, LayerNorm beta, Hyena's short-filter
-// bias, the time table). The Hyena filter's parameters only shape its kernel,
-// and the long-conv and S4D skips D multiply their input: those stay.
 void zero_biases(core::Encoder& encoder) {
-  for (core::Parameter* p : encoder.parameters())
-    if (p->name.ends_with(".bias") && p->name.find("filter_fn") == std::string::npos)
-      p->value.fill(0.0f);
-  encoder.time_embedding().table().value.fill(0.0f);
+  neuroseq_test::zero_encoder_biases(encoder.parameters(), encoder);
 }
 
 core::LrpRule tiny_epsilon() {

@@ -12,6 +12,7 @@
 #include "core/random/philox.h"
 #include "core/train/losses.h"
 #include "core/train/trainer.h"
+#include "zero_biases.h"
 
 namespace {
 
@@ -53,10 +54,7 @@ core::EncoderConfig config(core::MixerKind mixer) {
 }
 
 void zero_biases(core::WindowClassifier& model) {
-  for (core::Parameter* p : model.parameters())
-    if (p->name.ends_with(".bias") && p->name.find("filter_fn") == std::string::npos)
-      p->value.fill(0.0f);
-  model.encoder().time_embedding().table().value.fill(0.0f);
+  neuroseq_test::zero_encoder_biases(model.parameters(), model.encoder());
 }
 
 }  // namespace
