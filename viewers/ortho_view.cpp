@@ -31,6 +31,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "viewers/colorbar_actors.h"
 #include "viewers/slice_image.h"
 
 namespace viewers {
@@ -41,6 +42,7 @@ constexpr std::array<Plane, 3> kPlanes{Plane::kAxial, Plane::kCoronal, Plane::kS
 // just above the slice so that it is never hidden by it.
 constexpr double kCameraHeight = 500;
 constexpr double kCrosshairHeight = 1;
+constexpr double kOrthoMargin = 0.04;
 
 bool same_layout(const SliceLayout& a, const SliceLayout& b) {
   return a.plane == b.plane && a.width == b.width && a.height == b.height && a.origin == b.origin &&
@@ -207,6 +209,7 @@ struct ViewParts {
 struct OrthoView::Scene {
   vtkRenderWindow* window = nullptr;
   std::array<ViewParts, 3> views;
+  std::unique_ptr<ColorbarActors> colorbar;
   vtkNew<vtkCallbackCommand> on_start;
   unsigned long observer = 0;
 };
@@ -218,6 +221,7 @@ OrthoView::OrthoView(vtkRenderWindow* window) : scene_(std::make_unique<Scene>()
     window->AddRenderer(view.renderer);
     view.set_visible(false);
   }
+  scene_->colorbar = std::make_unique<ColorbarActors>(window);
   scene_->on_start->SetClientData(this);
   scene_->on_start->SetCallback([](vtkObject*, unsigned long, void* self, void*) {
     static_cast<OrthoView*>(self)->refresh();
@@ -229,6 +233,7 @@ OrthoView::~OrthoView() {
   scene_->window->RemoveObserver(scene_->observer);
   for (auto& view : scene_->views)
     scene_->window->RemoveRenderer(view.renderer);
+  scene_->colorbar.reset();
 }
 
 void OrthoView::set_underlay(std::shared_ptr<const neuro::Volume> volume) {
@@ -324,6 +329,20 @@ bool OrthoView::crosshair_visible() const {
   return crosshair_visible_;
 }
 
+void OrthoView::set_colorbar_visible(bool visible) {
+  colorbar_visible_ = visible;
+}
+
+bool OrthoView::colorbar_shown() const {
+  return colorbar_visible_ && overlay_ != nullptr;
+}
+
+std::optional<ViewRect> OrthoView::colorbar_rect() const {
+  if (!colorbar_shown()) return std::nullopt;
+  const int* size = scene_->window->GetSize();
+  return colorbar_strip_rect(size[0] > 0 ? size[0] : 300, size[1] > 0 ? size[1] : 300);
+}
+
 void OrthoView::set_cursor(const WorldPoint& world) {
   WorldPoint clamped = world;
   clamp_to_underlay(clamped);
@@ -362,7 +381,8 @@ std::array<ViewFrame, 3> OrthoView::frames() const {
   const int* size = scene_->window->GetSize();
   const int width = size[0] > 0 ? size[0] : 300;
   const int height = size[1] > 0 ? size[1] : 300;
-  return ortho_frames(width, height, slices);
+  return ortho_frames(width, height, slices, kOrthoMargin,
+                      colorbar_shown() ? kColorbarPanelWidth : 0);
 }
 
 std::array<double, 2> OrthoView::display_of(Plane plane, const WorldPoint& world) const {
@@ -411,10 +431,16 @@ void OrthoView::refresh() {
   if (!underlay_) {
     for (auto& view : scene_->views)
       view.set_visible(false);
+    scene_->colorbar->hide();
     return;
   }
   const int* size = scene_->window->GetSize();
   const int window_size[2] = {size[0] > 0 ? size[0] : 300, size[1] > 0 ? size[1] : 300};
+  if (colorbar_shown()) {
+    scene_->colorbar->show(overlay_style_, window_size[0], window_size[1]);
+  } else {
+    scene_->colorbar->hide();
+  }
   const auto all = frames();
   for (size_t i = 0; i < 3; ++i) {
     ViewParts& view = scene_->views[i];

@@ -61,6 +61,13 @@ class OrthoView {
   Convention convention() const;
   void set_crosshair_visible(bool visible);
   bool crosshair_visible() const;
+  // The overlay's colour bar, in a panel at the right of the views; shown
+  // when visible (the default) and there is an overlay.
+  void set_colorbar_visible(bool visible);
+  bool colorbar_shown() const;
+  // The strip's rectangle at the window's current size (display pixels);
+  // nullopt when the bar is not shown.
+  std::optional<ViewRect> colorbar_rect() const;
 
   // The cursor in world mm; the slices pass through it. Points beyond the
   // underlay's voxel centres are pulled back onto its edge.
@@ -101,6 +108,7 @@ class OrthoView {
   int64_t frame_ = 0;
   Convention convention_ = Convention::kNeurological;
   bool crosshair_visible_ = true;
+  bool colorbar_visible_ = true;
   WorldPoint cursor_{0, 0, 0};
 };
 

@@ -19,9 +19,10 @@ WorldPoint ViewFrame::world_of_display(double x, double y) const {
 }
 
 std::array<ViewFrame, 3> ortho_frames(int width, int height,
-                                      const std::array<SliceLayout, 3>& slices, double margin) {
+                                      const std::array<SliceLayout, 3>& slices, double margin,
+                                      int reserved_right) {
   std::array<ViewFrame, 3> frames;
-  const int w = std::max(width, 3);
+  const int w = std::max(width - std::max(reserved_right, 0), 3);
   const int h = std::max(height, 1);
   const int third = w / 3;
   double mm_per_pixel = 0;

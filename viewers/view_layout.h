@@ -39,10 +39,11 @@ struct ViewFrame {
 // The three views side by side in a width x height window, in the order
 // axial, coronal, sagittal, with one mm-per-pixel scale for all three so a
 // structure has the same size in each; `margin` is the fraction left free
-// around the largest slice.
+// around the largest slice; `reserved_right` pixels at the right edge are left
+// to a colour bar.
 std::array<ViewFrame, 3> ortho_frames(int width, int height,
                                       const std::array<SliceLayout, 3>& slices,
-                                      double margin = 0.04);
+                                      double margin = 0.04, int reserved_right = 0);
 
 // The index (0..2) of the frame holding a display position, or -1.
 int frame_at(const std::array<ViewFrame, 3>& frames, double x, double y);

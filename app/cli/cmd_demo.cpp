@@ -9,7 +9,9 @@ namespace cli {
 
 void add_demo_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "demo", "Simulate a small dataset, decode held-out subjects and write a report");
+      "demo",
+      "Simulate a small dataset, decode held-out subjects, explain the decisions and write a "
+      "report");
   auto config = std::make_shared<jobs::DemoConfig>();
   cmd->add_option("-o,--out", config->output, "Output folder")->capture_default_str();
   cmd->add_option("--subjects", config->subjects, "Simulated subjects")->capture_default_str();
@@ -28,6 +30,9 @@ void add_demo_command(CLI::App& app) {
         "pretrained long-conv encoder, fine-tuned: accuracy %.3f, balanced accuracy %.3f "
         "(binomial p = %.2g, %ld windows)\n",
         e.scores.accuracy, e.scores.balanced_accuracy, e.binomial_p, e.windows);
+    const auto& x = result.explanation;
+    std::printf("explanations of %ld held-out windows (%ld decoded correctly), %zu methods: %s\n",
+                x.windows, x.correct, x.methods.size(), x.report.c_str());
     std::printf("report: %s\n", result.report.c_str());
   });
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/jobs/error_message.h"
 #include "app/jobs/job_context.h"
 
 #ifndef NEUROSEQ_VERSION
@@ -39,11 +40,7 @@ int main(int argc, char** argv) {
     return 130;
   } catch (const std::exception& e) {
     // One line on stderr: the message names the file and the problem.
-    std::string message = e.what();
-    for (auto& c : message) {
-      if (c == '\n') c = ' ';
-    }
-    std::fprintf(stderr, "neuroseq: error: %s\n", message.c_str());
+    std::fprintf(stderr, "neuroseq: error: %s\n", jobs::error_message(e).c_str());
     return 1;
   }
   return 0;

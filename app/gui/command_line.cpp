@@ -16,17 +16,25 @@ struct Parser {
   QCommandLineOption atlas{"atlas", "Label atlas naming the region under the cursor.", "ATLAS"};
   QCommandLineOption cursor{"cursor", "Cursor position in world mm.", "X,Y,Z"};
   QCommandLineOption radiological{"radiological", "Show the subject's right on the left."};
-  QCommandLineOption screenshot{
-      "screenshot", "Render the three views to a PNG and exit; no window opens.", "OUT.png"};
+  QCommandLineOption screenshot{"screenshot",
+                                "Render the views to a PNG and exit; no window opens.", "OUT.png"};
   QCommandLineOption size{"size", "Screenshot size in pixels (default 1200x420).", "WxH"};
+  QCommandLineOption layout{"layout",
+                            "Screenshot layout: ortho (three slices, the default), lightbox "
+                            "(a mosaic of axial slices) or 3d (surfaces).",
+                            "ortho|lightbox|3d"};
+  QCommandLineOption frame{
+      "frame", "Volume of a 4-D image shown in the screenshot, from 0 (default 0).", "N"};
   QCommandLineOption help{{"h", "help"}, "Show this help."};
   QCommandLineOption version{"version", "Show the version."};
 
   Parser() {
     parser.setApplicationDescription(
-        "NeuroSeq viewer: orthogonal slices of a NIfTI image with an optional overlay.");
+        "NeuroSeq viewer: orthogonal slices, a lightbox or 3-D surfaces of a NIfTI image "
+        "with an optional overlay.");
     parser.addPositionalArgument("FILE", "NIfTI image to open as the underlay.", "[FILE]");
-    parser.addOptions({overlay, atlas, cursor, radiological, screenshot, size, help, version});
+    parser.addOptions(
+        {overlay, atlas, cursor, radiological, screenshot, size, layout, frame, help, version});
   }
 };
 
@@ -95,6 +103,24 @@ GuiOptions parse_command_line(const QStringList& arguments) {
                                   text.toStdString() + "'");
     }
   }
+  if (p.parser.isSet(p.layout)) {
+    const QString text = p.parser.value(p.layout);
+    const auto layout = layout_from_name(text.toStdString());
+    if (!layout) {
+      throw std::invalid_argument("--layout: expected ortho, lightbox or 3d, got '" +
+                                  text.toStdString() + "'");
+    }
+    options.layout = *layout;
+  }
+  if (p.parser.isSet(p.frame)) {
+    const QString text = p.parser.value(p.frame);
+    bool ok = false;
+    options.frame = text.toLongLong(&ok);
+    if (!ok || options.frame < 0) {
+      throw std::invalid_argument("--frame: expected a volume number from 0, got '" +
+                                  text.toStdString() + "'");
+    }
+  }
   if (options.screenshot && !options.underlay && !options.help && !options.version) {
     throw std::invalid_argument("--screenshot needs a FILE to show");
   }
@@ -109,10 +135,12 @@ std::string usage_text() {
   return p.parser.helpText().toStdString();
 }
 
-bool wants_screenshot(int argc, char** argv) {
+bool runs_without_window(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "--screenshot" || arg.starts_with("--screenshot=")) return true;
+    if (arg == "--screenshot" || arg.starts_with("--screenshot=") || arg == "--help" ||
+        arg == "-h" || arg == "--version")
+      return true;
   }
   return false;
 }

@@ -1,5 +1,6 @@
 // neuroseq-gui: the desktop viewer, and with --screenshot a batch renderer
-// that writes the three views to a PNG without opening a window.
+// that writes the views (--layout ortho|lightbox|3d) to a PNG without opening
+// a window.
 
 #include <QApplication>
 #include <QMessageBox>
@@ -44,8 +45,9 @@ bool has_display() {
 
 int main(int argc, char** argv) {
   // Without a display the default platform aborts before main can say why;
-  // a screenshot then tries the offscreen platform and reports what it lacks.
-  const bool batch = gui::wants_screenshot(argc, argv);
+  // a screenshot (or the help) then uses the offscreen platform and reports
+  // what it lacks.
+  const bool batch = gui::runs_without_window(argc, argv);
   if (batch) qInstallMessageHandler(batch_messages);
   if (batch && !has_display() && !std::getenv("QT_QPA_PLATFORM")) {
     setenv("QT_QPA_PLATFORM", "offscreen", 1);
@@ -83,6 +85,8 @@ int main(int argc, char** argv) {
     request.width = options.width;
     request.height = options.height;
     request.convention = convention;
+    request.layout = options.layout;
+    request.frame = options.frame;
     try {
       gui::render_screenshot(request);
     } catch (const std::exception& e) {

@@ -21,12 +21,20 @@
 #include <memory>
 #include <stdexcept>
 
+#include "app/gui/cluster_panel.h"
 #include "app/gui/command_line.h"
+#include "app/gui/data_browser.h"
+#include "app/gui/explanation_panel.h"
+#include "app/gui/export_actions.h"
+#include "app/gui/job_docks.h"
 #include "app/gui/overlay_panel.h"
 #include "app/gui/recent_files.h"
+#include "app/gui/time_series_panel.h"
+#include "app/gui/view_tabs.h"
 #include "app/jobs/resources.h"
 #include "neuro/atlas/label_atlas.h"
 #include "neuro/image/nifti_reader.h"
+#include "viewers/lightbox_widget.h"
 #include "viewers/offscreen_renderer.h"
 #include "viewers/ortho_view_widget.h"
 
@@ -58,14 +66,26 @@ std::pair<double, double> finite_extent(std::span<const float> values) {
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-  views_ = new viewers::OrthoViewWidget(this);
-  setCentralWidget(views_);
+  view_tabs_ = new ViewTabs(this);
+  views_ = view_tabs_->ortho();
+  setCentralWidget(view_tabs_);
 
   overlay_panel_ = new OverlayPanel(this);
   auto* dock = new QDockWidget("Overlay", this);
   dock->setObjectName("overlay_dock");
   dock->setWidget(overlay_panel_);
   addDockWidget(Qt::RightDockWidgetArea, dock);
+  job_docks_ = new JobDocks(this);
+  build_browsing_docks();
+  time_series_ = new TimeSeriesPanel(this);
+  auto* series_dock = new QDockWidget("Time Series", this);
+  series_dock->setObjectName("time_series_dock");
+  series_dock->setWidget(time_series_);
+  addDockWidget(Qt::BottomDockWidgetArea, series_dock);
+  connect(time_series_, &TimeSeriesPanel::volume_changed, this, &MainWindow::set_volume);
+  connect(view_tabs_, &ViewTabs::cursor_moved, this, [this](double x, double y, double z) {
+    set_cursor({x, y, z});
+  });
 
   status_ = new QLabel(this);
   status_->setObjectName("cursor_readout");
@@ -89,12 +109,20 @@ void MainWindow::build_menus() {
   open->setShortcut(QKeySequence::Open);
   file->addAction("Open O&verlay\u2026", this, &MainWindow::open_overlay_dialog);
   file->addAction("Open &Atlas\u2026", this, &MainWindow::open_atlas_dialog);
+  file->addAction("Open &Dataset or Results Folder\u2026", this, &MainWindow::open_dataset_dialog)
+      ->setShortcut(QKeySequence("Ctrl+Shift+O"));
+  file->addAction("Open &Explanations\u2026", this, &MainWindow::open_explanations_dialog);
+  file->addAction("Load Decoded &Timeline\u2026", this, &MainWindow::load_decoded_timeline_dialog);
   clear_overlay_action_ = file->addAction("&Remove Overlay", this, &MainWindow::clear_overlay);
   clear_overlay_action_->setEnabled(false);
   recent_menu_ = file->addMenu("Open &Recent");
   connect(recent_menu_, &QMenu::aboutToShow, this, &MainWindow::rebuild_recent_menu);
   file->addSeparator();
-  file->addAction("Save &Screenshot\u2026", this, &MainWindow::save_screenshot_dialog);
+  file->addAction(job_docks_->open_results_action());
+  file->addAction("Export &Picture\u2026", this, &MainWindow::save_screenshot_dialog);
+  export_overlay_action_ =
+      file->addAction("Export Overlay as &NIfTI\u2026", this, &MainWindow::export_overlay_dialog);
+  export_overlay_action_->setEnabled(false);
   file->addSeparator();
   QAction* quit = file->addAction("&Quit", this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -116,6 +144,10 @@ void MainWindow::build_menus() {
     views_->view().set_crosshair_visible(on);
     views_->refresh();
   });
+  view->addSeparator();
+  for (const char* dock : {"data_dock", "cluster_dock", "explanation_dock", "time_series_dock"})
+    view->addAction(findChild<QDockWidget*>(dock)->toggleViewAction());
+  menuBar()->addMenu(job_docks_->jobs_menu());
 }
 
 void MainWindow::rebuild_recent_menu() {
@@ -139,7 +171,11 @@ void MainWindow::rebuild_recent_menu() {
 
 void MainWindow::load_underlay(const std::filesystem::path& path) {
   auto volume = std::make_shared<neuro::Volume>(neuro::read_volume(path));
-  views_->view().set_underlay(std::move(volume));
+  views_->view().set_underlay(volume);
+  views_->view().set_frame(0);
+  view_tabs_->set_frame(0);
+  view_tabs_->set_underlay(volume);
+  time_series_->set_underlay(volume, path);
   underlay_name_ = QFileInfo(to_qstring(path)).fileName();
   RecentFiles().add(to_qstring(path));
   QSettings().setValue("last_directory", QFileInfo(to_qstring(path)).absolutePath());
@@ -155,8 +191,12 @@ void MainWindow::load_overlay(const std::filesystem::path& path) {
   auto volume = std::make_shared<neuro::Volume>(neuro::read_volume(path));
   const auto [lo, hi] = finite_extent(volume->frame(0));
   views_->view().set_overlay(volume);
+  view_tabs_->set_overlay(volume, views_->view().overlay_style());
   overlay_panel_->show_style(views_->view().overlay_style(), lo, hi);
   overlay_panel_->set_has_overlay(true);
+  cluster_panel_->set_map(volume, views_->view().frame(), overlay_panel_->positive_threshold(),
+                          overlay_panel_->negative_threshold());
+  export_overlay_action_->setEnabled(true);
   clear_overlay_action_->setEnabled(true);
   overlay_name_ = QFileInfo(to_qstring(path)).fileName();
   QSettings().setValue("last_directory", QFileInfo(to_qstring(path)).absolutePath());
@@ -168,14 +208,18 @@ void MainWindow::load_overlay(const std::filesystem::path& path) {
 void MainWindow::load_atlas(const std::filesystem::path& path) {
   neuro::AtlasOptions options;
   options.resources_dir = jobs::resources_dir();
-  views_->view().set_atlas(
-      std::make_shared<neuro::LabelAtlas>(neuro::LabelAtlas::load(path, options)));
+  auto atlas = std::make_shared<neuro::LabelAtlas>(neuro::LabelAtlas::load(path, options));
+  views_->view().set_atlas(atlas);
+  cluster_panel_->set_atlas(atlas);
   update_status();
 }
 
 void MainWindow::clear_overlay() {
   views_->view().clear_overlay();
+  view_tabs_->clear_overlay();
   overlay_panel_->set_has_overlay(false);
+  cluster_panel_->clear_map();
+  export_overlay_action_->setEnabled(false);
   clear_overlay_action_->setEnabled(false);
   overlay_name_.clear();
   views_->refresh();
@@ -237,19 +281,25 @@ void MainWindow::set_radiological(bool radiological) {
     radiological_action_->setChecked(radiological);  // comes back here through toggled
     return;
   }
-  views_->view().set_convention(radiological ? viewers::Convention::kRadiological
-                                             : viewers::Convention::kNeurological);
+  const auto convention =
+      radiological ? viewers::Convention::kRadiological : viewers::Convention::kNeurological;
+  views_->view().set_convention(convention);
+  view_tabs_->lightbox()->view().set_convention(convention);
   views_->refresh();
+  view_tabs_->lightbox()->refresh();
 }
 
 void MainWindow::update_status() {
   if (!views_->view().underlay()) return;
+  view_tabs_->set_cursor(views_->view().cursor());
+  time_series_->set_cursor(views_->view().cursor());
   status_->setText(QString::fromStdString(viewers::format_readout(readout())));
 }
 
 void MainWindow::apply_overlay_style() {
   if (!views_->view().overlay()) return;
   views_->view().set_overlay_style(overlay_panel_->style());
+  view_tabs_->set_overlay_style(overlay_panel_->style());
   views_->refresh();
 }
 
@@ -325,6 +375,120 @@ void MainWindow::save_settings() const {
 void MainWindow::closeEvent(QCloseEvent* event) {
   save_settings();
   event->accept();
+}
+
+void MainWindow::build_browsing_docks() {
+  data_browser_ = new DataBrowser(this);
+  cluster_panel_ = new ClusterPanel(this);
+  explanation_panel_ = new ExplanationPanel(this);
+  const auto add_dock = [this](QWidget* panel, const char* title, const char* name,
+                               Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    return dock;
+  };
+  // Below the overlay's controls, in tabs, so that the views keep their width.
+  QDockWidget* clusters =
+      add_dock(cluster_panel_, "Clusters", "cluster_dock", Qt::RightDockWidgetArea);
+  tabifyDockWidget(clusters, add_dock(data_browser_, "Data", "data_dock", Qt::RightDockWidgetArea));
+  clusters->raise();
+  add_dock(explanation_panel_, "Explanations", "explanation_dock", Qt::BottomDockWidgetArea)
+      ->hide();
+  const auto opening = [this](const QString& what,
+                              void (MainWindow::*load)(const std::filesystem::path&)) {
+    return [this, what, load](const QString& file) {
+      reporting_errors(what, [&] { (this->*load)(to_path(file)); });
+    };
+  };
+  connect(data_browser_, &DataBrowser::underlay_requested, this,
+          opening("Cannot open the image", &MainWindow::load_underlay));
+  connect(data_browser_, &DataBrowser::overlay_requested, this,
+          opening("Cannot open the overlay", &MainWindow::load_overlay));
+  connect(data_browser_, &DataBrowser::atlas_requested, this,
+          opening("Cannot open the atlas", &MainWindow::load_atlas));
+  connect(data_browser_, &DataBrowser::explanations_requested, this,
+          opening("Cannot open the explanations", &MainWindow::open_explanations));
+  connect(explanation_panel_, &ExplanationPanel::map_chosen, this,
+          opening("Cannot open the map", &MainWindow::load_overlay));
+  connect(overlay_panel_, &OverlayPanel::thresholds_changed, cluster_panel_,
+          &ClusterPanel::set_thresholds);
+  connect(cluster_panel_, &ClusterPanel::peak_chosen, this, [this](double x, double y, double z) {
+    set_cursor({x, y, z});
+  });
+}
+
+void MainWindow::open_dataset(const std::filesystem::path& folder) {
+  data_browser_->open_folder(folder);
+  QDockWidget* dock = findChild<QDockWidget*>("data_dock");
+  dock->show();
+  dock->raise();
+  QSettings().setValue("last_directory", to_qstring(folder));
+}
+
+void MainWindow::open_explanations(const std::filesystem::path& folder) {
+  explanation_panel_->open_folder(folder);
+  QDockWidget* dock = findChild<QDockWidget*>("explanation_dock");
+  dock->show();
+  dock->raise();
+}
+
+std::filesystem::path MainWindow::export_overlay(const std::filesystem::path& path) const {
+  const neuro::Volume* overlay = views_->view().overlay();
+  if (!overlay) throw std::runtime_error(path.string() + ": there is no overlay to export");
+  return export_overlay_nifti(*overlay, path);
+}
+
+std::filesystem::path MainWindow::export_picture(const std::filesystem::path& path) const {
+  return export_views_png(*views_, path);
+}
+
+void MainWindow::open_dataset_dialog() {
+  const QString folder = QFileDialog::getExistingDirectory(
+      this, "Open Dataset or Results Folder", QSettings().value("last_directory").toString());
+  if (folder.isEmpty()) return;
+  reporting_errors("Cannot open the folder", [&] { open_dataset(to_path(folder)); });
+}
+
+void MainWindow::open_explanations_dialog() {
+  const QString folder =
+      QFileDialog::getExistingDirectory(this, "Open Explanations (a `neuroseq explain` folder)",
+                                        QSettings().value("last_directory").toString());
+  if (folder.isEmpty()) return;
+  reporting_errors("Cannot open the explanations", [&] { open_explanations(to_path(folder)); });
+}
+
+void MainWindow::export_overlay_dialog() {
+  const QString file = QFileDialog::getSaveFileName(this, "Export Overlay as NIfTI",
+                                                    QSettings().value("last_directory").toString(),
+                                                    "NIfTI images (*.nii.gz *.nii)");
+  if (file.isEmpty()) return;
+  reporting_errors("Cannot export the overlay", [&] { export_overlay(to_path(file)); });
+}
+
+void MainWindow::set_volume(int volume) {
+  if (time_series_->volume() != volume) {
+    time_series_->set_volume(volume);  // comes back here through volume_changed
+    return;
+  }
+  views_->view().set_frame(volume);
+  view_tabs_->set_frame(volume);
+  views_->refresh();
+  update_status();
+}
+
+void MainWindow::load_decoded_timeline(const std::filesystem::path& timeline) {
+  time_series_->load_decoded_timeline(timeline);
+  findChild<QDockWidget*>("time_series_dock")->show();
+}
+
+void MainWindow::load_decoded_timeline_dialog() {
+  const QString file = QFileDialog::getOpenFileName(
+      this, "Load Decoded Timeline", QSettings().value("last_directory").toString(),
+      "Decoding timelines (*_timeline.tsv);;All files (*)");
+  if (file.isEmpty()) return;
+  reporting_errors("Cannot load the timeline", [&] { load_decoded_timeline(to_path(file)); });
 }
 
 }  // namespace gui

@@ -63,6 +63,11 @@ OverlayPanel::OverlayPanel(QWidget* parent) : QWidget(parent) {
   for (QDoubleSpinBox* box : {range_min_, range_max_, positive_threshold_, negative_threshold_}) {
     connect(box, &QDoubleSpinBox::valueChanged, this, &OverlayPanel::emit_unless_showing);
   }
+  for (QDoubleSpinBox* box : {positive_threshold_, negative_threshold_}) {
+    connect(box, &QDoubleSpinBox::valueChanged, this, [this] {
+      if (!showing_) emit thresholds_changed(positive_threshold(), negative_threshold());
+    });
+  }
   connect(opacity_, &QSlider::valueChanged, this, [this](int value) {
     opacity_value_->setText(QString("%1 %").arg(value));
     emit_unless_showing();
@@ -112,6 +117,15 @@ void OverlayPanel::set_thresholds(double positive, double negative) {
     negative_threshold_->setValue(negative);
   }
   emit_unless_showing();
+  if (!showing_) emit thresholds_changed(positive_threshold(), negative_threshold());
+}
+
+double OverlayPanel::positive_threshold() const {
+  return positive_threshold_->value();
+}
+
+double OverlayPanel::negative_threshold() const {
+  return negative_threshold_->value();
 }
 
 void OverlayPanel::set_opacity(double opacity) {

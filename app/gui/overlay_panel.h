@@ -28,10 +28,14 @@ class OverlayPanel : public QWidget {
   viewers::LayerStyle style() const;
 
   void set_thresholds(double positive, double negative);
+  double positive_threshold() const;
+  double negative_threshold() const;
   void set_opacity(double opacity);
 
  signals:
   void style_changed();
+  // A threshold was changed (by the user or set_thresholds), not by show_style.
+  void thresholds_changed(double positive, double negative);
 
  private:
   void emit_unless_showing();

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/models/model_io.h"
+#include "core/nn/seeds.h"
 #include "core/random/philox.h"
 #include "core/train/losses.h"
 #include "core/train/trainer.h"
@@ -13,7 +14,8 @@ namespace jobs {
 
 namespace {
 constexpr int64_t kEvalBatch = 64;
-constexpr uint64_t kBatchStream = 0x42415443u;  // "BATC"
+constexpr uint64_t kBatchStream = 0x42415443u;     // "BATC"
+constexpr uint64_t kHeadWarmupSeed = 0x48454144u;  // "HEAD"
 }  // namespace
 
 DecoderRecipe make_decoder_recipe(const std::string& preset,
@@ -60,10 +62,8 @@ int64_t train_classifier(core::WindowClassifier& model, std::span<const WindowRe
   core::CrossEntropyOptions ce;
   for (double c : counts)
     ce.class_weights.push_back(c > 0 ? static_cast<double>(rows.size()) / (k * c) : 0);
-  core::Trainer trainer(model.parameters(), trainer_options(settings, seed));
-  core::TrainerHooks hooks;
   const auto batch = std::min<int64_t>(settings.batch, static_cast<int64_t>(rows.size()));
-  hooks.loss_and_grad = [&](const core::ForwardMode& mode) {
+  const auto loss_and_grad = [&](const core::ForwardMode& mode) {
     core::RandomStream rng(mode.seed ^ (mode.step * 0x9E3779B97F4A7C15ull), kBatchStream);
     std::vector<size_t> picked(static_cast<size_t>(batch));
     std::vector<int> targets(picked.size());
@@ -77,17 +77,40 @@ int64_t train_classifier(core::WindowClassifier& model, std::span<const WindowRe
     model.backward(loss.grad, ctx);
     return loss.value;
   };
-  hooks.on_step = [&](const core::TrainingStep& s) {
-    if (s.step % 10 != 0 && s.step + 1 != settings.steps) return;
-    char message[160];
-    std::snprintf(message, sizeof(message), "%s: step %lld/%lld, loss %.4f", what.c_str(),
-                  static_cast<long long>(s.step + 1), static_cast<long long>(settings.steps),
-                  s.loss);
-    context.report(static_cast<double>(s.step + 1) / static_cast<double>(settings.steps), message);
+  const int64_t head_steps = settings.head_warmup_steps;
+  const int64_t all_steps = head_steps + settings.steps;
+  // Both phases are trainer runs of their own, each keyed by its own seed, so
+  // each is as deterministic as any trainer run; the encoder is fixed in the
+  // first because the optimiser there holds the head's parameters only.
+  const auto run_phase = [&](std::vector<core::Parameter*> parameters,
+                             const TrainingSettings& phase, uint64_t phase_seed,
+                             int64_t steps_before, const std::string& label) {
+    core::Trainer trainer(std::move(parameters), trainer_options(phase, phase_seed));
+    core::TrainerHooks hooks;
+    hooks.loss_and_grad = loss_and_grad;
+    hooks.on_step = [&](const core::TrainingStep& s) {
+      const int64_t done = steps_before + s.step + 1;
+      context.record("train loss", static_cast<double>(done), s.loss);
+      if (s.step % 10 != 0 && s.step + 1 != phase.steps) return;
+      char message[160];
+      std::snprintf(message, sizeof(message), "%s: step %lld/%lld, loss %.4f", label.c_str(),
+                    static_cast<long long>(done), static_cast<long long>(all_steps), s.loss);
+      context.report(static_cast<double>(done) / static_cast<double>(all_steps), message);
+    };
+    hooks.should_stop = [&] { return context.cancel && context.cancel->load(); };
+    if (trainer.run(hooks).stopped) throw Cancelled();
   };
-  hooks.should_stop = [&] { return context.cancel && context.cancel->load(); };
-  if (trainer.run(hooks).stopped) throw Cancelled();
-  return settings.steps * batch;
+  if (head_steps > 0) {
+    TrainingSettings head_only = settings;
+    head_only.steps = head_steps;
+    // Warm-up protects an encoder from a fresh head's large gradients; with
+    // the encoder fixed there is nothing to protect.
+    head_only.warmup_steps = 0;
+    run_phase(model.head().parameters(), head_only, core::submodule_seed(seed, kHeadWarmupSeed), 0,
+              what + " (head only)");
+  }
+  run_phase(model.parameters(), settings, seed, head_steps, what);
+  return all_steps * batch;
 }
 
 std::vector<int> predict_windows(core::WindowClassifier& model, std::span<const WindowRef> refs,

@@ -45,7 +45,9 @@ void fit_to_series(DecoderRecipe& recipe, const neuro::ParcelSeries& series,
 void load_pretrained(core::WindowClassifier& model, const DecoderRecipe& recipe);
 
 // Class-weighted cross-entropy (weights n / (K n_k), so every state counts
-// alike) on batches drawn from (seed, step) among `rows` of `refs`. Throws
+// alike) on batches drawn from (seed, step) among `rows` of `refs`: first
+// settings.head_warmup_steps steps that update the head alone (cosine decay,
+// no warm-up), then settings.steps that update every parameter. Throws
 // Cancelled when the context's cancel flag is raised. Returns the number of
 // windows seen.
 int64_t train_classifier(core::WindowClassifier& model, std::span<const WindowRef> refs,

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "app/jobs/encoder_model.h"
 #include "app/jobs/provenance.h"
@@ -39,7 +41,52 @@ std::string confusion_table(const DecodingSummary& d) {
   return text;
 }
 
-std::string format_report(const DemoConfig& config, const DemoResult& r) {
+std::string method_row(const MethodScores& m) {
+  char line[512];
+  const std::string faithfulness =
+      m.faithfulness ? std::to_string(*m.faithfulness).substr(0, 4) : "not reached";
+  std::snprintf(line, sizeof(line), "| %s | %s | %.3f (%.3f) | %.3f | %.3f | %.3f |\n",
+                m.method.c_str(), faithfulness.c_str(), m.deletion_auc, m.random_deletion_auc,
+                m.ground_truth_auroc, m.glm_r, m.randomised_r);
+  return line;
+}
+
+std::string subject_list(const std::vector<std::string>& subjects) {
+  std::string text;
+  for (const auto& s : subjects)
+    text += (text.empty() ? "" : ", ") + s;
+  return text;
+}
+
+std::string explanation_section(const DemoResult& r, const std::vector<std::string>& held_out) {
+  const auto& e = r.explanation;
+  std::string text = "\n## Explaining the decisions\n\n";
+  char line[512];
+  std::snprintf(line, sizeof(line),
+                "A decoder fine-tuned from the shipped encoder on subjects %s (training accuracy "
+                "%.3f) explains its decisions on subjects %s: %ld windows, %ld decoded "
+                "correctly.\n\n",
+                subject_list(r.decoder.subjects).c_str(), r.decoder.training_accuracy,
+                subject_list(held_out).c_str(), e.windows, e.correct);
+  text += line;
+  text +=
+      "Faithfulness: the fraction of parcels, occluded in order of relevance, at which accuracy "
+      "falls to chance (lower is more faithful); deletion AUC of the explained logit (lower is "
+      "better; random order in brackets). Plausibility: AUROC of the group map against the "
+      "simulated regions, Pearson r with the group GLM z-map. The last column is the sanity "
+      "check: r with the maps of a model with random weights (should be low).\n\n"
+      "| method | faithfulness | deletion AUC (random) | ground-truth AUROC | r GLM | "
+      "r randomised |\n|---|---|---|---|---|---|\n";
+  for (const auto& m : e.methods)
+    text += method_row(m);
+  text +=
+      "\nMaps per method and state (group, per subject, per frame, group z), cluster tables and "
+      "plots: `explanations/`; the full report: `explanations/report.html`.\n";
+  return text;
+}
+
+std::string format_report(const DemoConfig& config, const DemoResult& r,
+                          const std::vector<std::string>& held_out) {
   const auto& s = r.simulation;
   std::string text;
   char line[512];
@@ -63,6 +110,7 @@ std::string format_report(const DemoConfig& config, const DemoResult& r) {
   text += score_row("long-conv encoder, pretrained (shipped) and fine-tuned", r.encoder.summary);
   text += "\nConfusion matrix of the fine-tuned encoder (rows: true state, columns: decoded):\n\n";
   text += confusion_table(r.encoder.summary);
+  text += explanation_section(r, held_out);
   const std::string encoder_files = "model-" + r.encoder.summary.model;
   text += "\n## Files\n\n";
   text += "- `dataset/`: the simulated fMRIPrep-style dataset; ground truth in `dataset/sim/`\n";
@@ -71,6 +119,8 @@ std::string format_report(const DemoConfig& config, const DemoResult& r) {
       "predictions (TSV)\n";
   text += "- `decoding/" + encoder_files + "_*`: the same for the encoder, and `" + encoder_files +
           "_timeline.tsv`, the decoded state at every frame of each test run\n";
+  text += "- `decoder/`: the decoder that was explained (safetensors + JSON)\n";
+  text += "- `explanations/`: attribution maps (NIfTI), cluster tables, plots and report.html\n";
   text += "\nNeuroSeq " + neuroseq_version() + "\n";
   return text;
 }
@@ -82,6 +132,12 @@ std::filesystem::path shipped_model() {
 }
 
 DemoResult run_demo(const DemoConfig& config, const JobContext& context) {
+  if (config.subjects < 4) {
+    // Two to fine-tune the explained decoder, two for the group GLM it is
+    // compared with.
+    throw std::invalid_argument("demo: --subjects must be 4 or more, got " +
+                                std::to_string(config.subjects));
+  }
   const auto model = config.model.empty() ? shipped_model() : config.model;
   // Fail before simulating when the encoder cannot be read.
   const PretrainedEncoder pretrained = load_pretrained_encoder(model);
@@ -118,10 +174,36 @@ DemoResult run_demo(const DemoConfig& config, const JobContext& context) {
   encoder.steps = config.finetune_steps;
   encoder.seed = config.seed;
   encoder.output = config.output / "decoding";
-  result.encoder = run_decode_encoder(encoder, context.slice(0.55, 0.98));
+  result.encoder = run_decode_encoder(encoder, context.slice(0.55, 0.8));
+
+  // Explanations need a decoder that never saw the subjects it explains, and
+  // the GLM they are compared with needs two subjects: half and half.
+  const auto& subjects = result.simulation.subjects;
+  const auto half = static_cast<std::ptrdiff_t>(subjects.size() / 2);
+  const std::vector<std::string> trained(subjects.begin(), subjects.begin() + half);
+  const std::vector<std::string> held_out(subjects.begin() + half, subjects.end());
+  TrainConfig train;
+  train.dataset = sim.output_root;
+  train.filters.subjects = trained;
+  train.recipe = recipe;
+  train.pretrained = model;
+  train.preset = encoder.preset;
+  train.steps = config.finetune_steps;
+  train.seed = config.seed;
+  train.output = config.output / "decoder";
+  result.decoder = run_train(train, context.slice(0.8, 0.86));
+
+  ExplainConfig explain;
+  explain.dataset = sim.output_root;
+  explain.filters.subjects = held_out;
+  explain.recipe = recipe;
+  explain.decoder = result.decoder.decoder;
+  explain.seed = config.seed;
+  explain.output = config.output / "explanations";
+  result.explanation = run_explain(explain, context.slice(0.86, 0.99));
 
   result.report = config.output / "report.md";
-  core::write_text_atomically(result.report, format_report(config, result));
+  core::write_text_atomically(result.report, format_report(config, result, held_out));
   context.report(1.0, "wrote " + result.report.string());
   return result;
 }

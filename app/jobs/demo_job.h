@@ -1,7 +1,8 @@
 #pragma once
 // `neuroseq demo`: the whole path on an embedded default, end to end —
 // simulate a small dataset, extract and clean parcel series, decode the mental
-// states of held-out subjects, and write the results with a short report.
+// states of held-out subjects, explain a fine-tuned decoder's decisions on
+// the held-out half of the subjects, and write the results with a short report.
 
 #include <filesystem>
 #include <optional>
@@ -9,7 +10,9 @@
 
 #include "app/jobs/decode_encoder_job.h"
 #include "app/jobs/decode_linear_job.h"
+#include "app/jobs/explain_job.h"
 #include "app/jobs/job_context.h"
+#include "app/jobs/train_job.h"
 #include "neuro/sim/simulator.h"
 
 namespace jobs {
@@ -32,6 +35,8 @@ struct DemoResult {
   neuro::SimulationSummary simulation;
   LinearDecodeResult linear;
   EncoderDecodeResult encoder;
+  TrainResult decoder;        // fine-tuned on the first half of the subjects
+  ExplainResult explanation;  // of its decisions on the other half
   std::filesystem::path report;
 };
 

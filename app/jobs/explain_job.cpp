@@ -35,9 +35,12 @@ struct MethodRelevance {
   std::vector<double> error;
 };
 
+// Given `frame_maps`, also adds every window's relevance per frame to it
+// (windows labelled `truth`, decoded as `predicted`).
 MethodRelevance explain_all(core::WindowClassifier& model, const LabelledData& data, int64_t frames,
                             core::AttributionMethod method, const core::ExplainOptions& options,
-                            const JobContext& context) {
+                            const JobContext& context, core::StateFrameMaps* frame_maps = nullptr,
+                            std::span<const int> predicted = {}, std::span<const int> truth = {}) {
   const size_t w = data.refs.size();
   const int64_t p = data.runs.front().series.parcels;
   MethodRelevance out{core::Tensor({static_cast<int64_t>(w), p}), {}, {}};
@@ -49,6 +52,9 @@ MethodRelevance explain_all(core::WindowClassifier& model, const LabelledData& d
     const auto chunk = std::span(rows).subspan(at, std::min(kChunk, w - at));
     const auto batch = gather_windows(data.refs, chunk, frames);
     const auto e = core::explain(model, batch, method, options);
+    if (frame_maps)
+      frame_maps->add(e.relevance, predicted.subspan(at, chunk.size()),
+                      truth.subspan(at, chunk.size()));
     const auto summed = core::parcel_relevance(e.relevance);  // [b, P]
     std::copy_n(summed.data(), summed.numel(), out.parcels.data() + static_cast<int64_t>(at) * p);
     out.error.insert(out.error.end(), e.error.begin(), e.error.end());
@@ -79,6 +85,39 @@ double upper_decile(std::span<const float> values) {
   const auto at = magnitude.begin() + static_cast<std::ptrdiff_t>(magnitude.size() * 9 / 10);
   std::nth_element(magnitude.begin(), at, magnitude.end());
   return *at;
+}
+
+void export_frame_maps(const core::StateFrameMaps& frame_maps, const ParcelPainter& painter,
+                       const std::filesystem::path& folder, const std::string& space,
+                       const std::string& method, const LabelledData& data) {
+  const core::Tensor mean = frame_maps.mean();  // [C, L, P]
+  const int64_t per_state = mean.size(1) * mean.size(2);
+  for (size_t s = 0; s < data.states.size(); ++s) {
+    if (frame_maps.windows()[s] == 0) continue;
+    export_relevance_frames(std::span(mean.data() + static_cast<int64_t>(s) * per_state,
+                                      static_cast<size_t>(per_state)),
+                            mean.size(1), painter, folder, space, method, data.states[s],
+                            data.runs.front().series.tr_seconds);
+  }
+}
+
+// A state's group z-map needs maps from two subjects or more.
+void export_group_level(const std::vector<core::StateParcelMaps>& subject_maps,
+                        const ParcelPainter& painter, const std::filesystem::path& folder,
+                        const std::string& space, const std::string& method,
+                        const std::vector<std::string>& states) {
+  for (size_t s = 0; s < states.size(); ++s) {
+    std::vector<double> rows;  // [S, P]
+    int64_t subjects = 0;
+    for (const auto& maps : subject_maps) {
+      if (maps.windows[s] == 0) continue;
+      const int64_t p = maps.mean.size(1);
+      const float* row = maps.mean.data() + static_cast<int64_t>(s) * p;
+      rows.insert(rows.end(), row, row + p);
+      ++subjects;
+    }
+    if (subjects >= 2) export_group_z(rows, subjects, painter, folder, space, method, states[s]);
+  }
 }
 
 }  // namespace
@@ -131,8 +170,10 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
     const std::string name = core::attribution_method_name(methods[m]);
     const JobContext part =
         context.slice(0.2 + 0.75 * m / methods.size(), 0.2 + 0.75 * (m + 1) / methods.size());
+    core::StateFrameMaps frame_maps(k, frames, static_cast<int64_t>(decoder.parcels.size()));
     const auto relevance =
-        explain_all(*decoder.model, data, frames, methods[m], config.options, part.slice(0, 0.5));
+        explain_all(*decoder.model, data, frames, methods[m], config.options, part.slice(0, 0.5),
+                    &frame_maps, predicted, data.table.states);
     MethodScores scores;
     scores.method = name;
     scores.mean_error = mean_finite(relevance.error);
@@ -150,15 +191,19 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
       }
     };
     export_maps(maps, "group");
-    // Per subject: the same maps from each subject's own windows.
+    export_frame_maps(frame_maps, painter, config.output, space, name, data);
+    // Per subject: the same maps from each subject's own windows, and the
+    // group level over them.
+    std::vector<core::StateParcelMaps> subject_maps;
     for (size_t subject = 0; subject < data.table.subjects.size(); ++subject) {
       std::vector<int> truth_of_subject(data.table.states);
       for (size_t i = 0; i < truth_of_subject.size(); ++i)
         if (data.table.subject[i] != static_cast<int>(subject)) truth_of_subject[i] = -1;
-      export_maps(
-          core::state_parcel_maps(as_frames(relevance.parcels), predicted, truth_of_subject, k),
-          data.table.subjects[subject]);
+      subject_maps.push_back(
+          core::state_parcel_maps(as_frames(relevance.parcels), predicted, truth_of_subject, k));
+      export_maps(subject_maps.back(), data.table.subjects[subject]);
     }
+    export_group_level(subject_maps, painter, config.output, space, name, data.states);
     const auto randomised_relevance =
         explain_all(randomised, data, frames, methods[m], config.options, part.slice(0.5, 0.7));
     const auto randomised_maps = core::state_parcel_maps(as_frames(randomised_relevance.parcels),

@@ -5,7 +5,11 @@
 //   sub-<group|XX>_space-<s>_stat-<method>_desc-<state>_statmap.nii.gz (+ .json)
 //       relevance summed over the window, averaged over correctly decoded
 //       windows of the state, painted on the atlas's voxels
-//   ..._clusters.tsv        peaks, sizes and regions of the group maps
+//   sub-group_..._stat-<method>time_desc-<state>_statmap.nii.gz
+//       the same per frame of the window (4-D, the decision at the last frame)
+//   sub-group_..._stat-<method>z_desc-<state>_statmap.nii.gz
+//       group level: one-sample t over the subjects' maps, as z
+//   ..._clusters.tsv        peaks, sizes and regions of the maps
 //   method-<method>_faithfulness.tsv   accuracy as top parcels are occluded
 // and for all methods explanations.tsv (faithfulness, deletion AUC with its
 // random control, agreement with the ground truth on simulated data, the

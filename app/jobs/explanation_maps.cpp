@@ -1,11 +1,14 @@
 #include "app/jobs/explanation_maps.h"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
+#include <vector>
 
 #include "app/jobs/resources.h"
 #include "neuro/atlas/brain_mask.h"
 #include "neuro/atlas/inverse_map.h"
+#include "neuro/glm/group_level.h"
 #include "neuro/maps/cluster_table.h"
 
 namespace jobs {
@@ -98,6 +101,58 @@ std::filesystem::path export_relevance_map(const neuro::Volume& map, const Parce
   name.stat = stat;
   name.state = state;
   return write_map_and_clusters(map, info, folder, name, threshold, painter.atlas());
+}
+
+std::filesystem::path export_relevance_frames(std::span<const float> frames, int64_t frame_count,
+                                              const ParcelPainter& painter,
+                                              const std::filesystem::path& folder,
+                                              const std::string& space, const std::string& method,
+                                              const std::string& state, double tr) {
+  const size_t parcels = frames.size() / static_cast<size_t>(frame_count);
+  neuro::Volume map;
+  for (int64_t t = 0; t < frame_count; ++t) {
+    const neuro::Volume one =
+        painter.paint(frames.subspan(static_cast<size_t>(t) * parcels, parcels));
+    if (t == 0) map = neuro::Volume(one.grid(), frame_count, tr);
+    std::copy(one.data().begin(), one.data().end(), map.frame(t).begin());
+  }
+  const std::string stat = method_stat_label(method);
+  neuro::StatmapInfo info;
+  info.intent = neuro::StatIntent::kEstimate;
+  info.intent_name = ("relevance-" + stat).substr(0, 15);
+  info.method = method;
+  info.state = state;
+  info.units = "relevance";
+  info.per_frame = true;
+  neuro::StatmapName name;
+  name.subject = "group";
+  name.space = space;
+  name.stat = stat + "time";
+  name.state = state;
+  return neuro::write_statmap(map, info, folder, name).image;
+}
+
+std::filesystem::path export_group_z(std::span<const double> subject_maps, int64_t subjects,
+                                     const ParcelPainter& painter,
+                                     const std::filesystem::path& folder, const std::string& space,
+                                     const std::string& method, const std::string& state) {
+  const auto parcels = static_cast<int64_t>(subject_maps.size()) / subjects;
+  const neuro::ContrastResult group = neuro::one_sample_t(subject_maps, subjects, parcels);
+  const std::vector<float> z(group.z.begin(), group.z.end());
+  const std::string stat = method_stat_label(method);
+  constexpr double kThreshold = 2.3;
+  neuro::StatmapInfo info;
+  info.intent = neuro::StatIntent::kZScore;
+  info.method = method;
+  info.state = state;
+  info.units = "z";
+  info.threshold = kThreshold;
+  neuro::StatmapName name;
+  name.subject = "group";
+  name.space = space;
+  name.stat = stat + "z";
+  name.state = state;
+  return write_map_and_clusters(painter.paint(z), info, folder, name, kThreshold, painter.atlas());
 }
 
 }  // namespace jobs

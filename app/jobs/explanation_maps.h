@@ -58,4 +58,21 @@ std::filesystem::path export_relevance_map(const neuro::Volume& map, const Parce
                                            const std::string& method, const std::string& state,
                                            double threshold);
 
+// The same per frame of the window: frames [L, P] painted into a 4-D map
+// (one volume per frame, oldest first, the decision at the last) with
+// stat-<label>time and `tr` between volumes; no cluster table.
+std::filesystem::path export_relevance_frames(std::span<const float> frames, int64_t frame_count,
+                                              const ParcelPainter& painter,
+                                              const std::filesystem::path& folder,
+                                              const std::string& space, const std::string& method,
+                                              const std::string& state, double tr);
+
+// The group level over subjects' maps of one state: a one-sample t test per
+// parcel of subject_maps [S, P] (S >= 2), written as sub-group
+// stat-<label>z with intent ZSCORE and its cluster table at |z| >= 2.3.
+std::filesystem::path export_group_z(std::span<const double> subject_maps, int64_t subjects,
+                                     const ParcelPainter& painter,
+                                     const std::filesystem::path& folder, const std::string& space,
+                                     const std::string& method, const std::string& state);
+
 }  // namespace jobs

@@ -1,7 +1,8 @@
 #pragma once
 // What every use case receives besides its configuration: a way to report
-// progress and a flag that asks it to stop. The CLI prints the progress; the
-// GUI runs the same job on a worker thread and binds both to widgets.
+// progress, numbers worth plotting while it runs, and a flag that asks it to
+// stop. The CLI prints the progress; the GUI runs the same job on a worker
+// thread and binds all of them to widgets.
 
 #include <atomic>
 #include <functional>
@@ -22,6 +23,9 @@ struct JobContext {
   std::function<void(double fraction, std::string_view message)> progress;
   // Free-form log lines (warnings, summaries).
   std::function<void(std::string_view line)> log;
+  // Points of named series for live charts ("train loss", "validation loss"),
+  // step the x value; called on the job's thread as often as every step.
+  std::function<void(std::string_view series, double step, double value)> metric;
   const std::atomic<bool>* cancel = nullptr;
 
   void report(double fraction, std::string_view message) const {
@@ -29,6 +33,9 @@ struct JobContext {
   }
   void note(std::string_view line) const {
     if (log) log(line);
+  }
+  void record(std::string_view series, double step, double value) const {
+    if (metric) metric(series, step, value);
   }
   void check_cancel() const {
     if (cancel && cancel->load()) throw Cancelled();

@@ -50,11 +50,15 @@ const toml::table* section(const toml::table& root, const char* name, const std:
   return node->as_table();
 }
 
-void read_training(const toml::table* table, const std::string& where, TrainingSettings& t) {
+// `fine_tuning`: the section may hold the settings that only fine-tuning has.
+void read_training(const toml::table* table, const std::string& where, bool fine_tuning,
+                   TrainingSettings& t) {
   if (!table) return;
   TableReader r{*table, where};
-  r.only({"steps", "batch", "lr", "min_lr", "warmup_steps", "weight_decay", "clip_norm",
-          "encoder_lr_scale"});
+  std::set<std::string> keys{"steps",        "batch",        "lr",        "min_lr",
+                             "warmup_steps", "weight_decay", "clip_norm", "encoder_lr_scale"};
+  if (fine_tuning) keys.insert("head_warmup_steps");
+  r.only(keys);
   r.read("steps", t.steps);
   r.read("batch", t.batch);
   r.read("lr", t.lr);
@@ -63,12 +67,17 @@ void read_training(const toml::table* table, const std::string& where, TrainingS
   r.read("weight_decay", t.weight_decay);
   r.read("clip_norm", t.clip_norm);
   r.read("encoder_lr_scale", t.encoder_lr_scale);
+  r.read("head_warmup_steps", t.head_warmup_steps);
   if (t.steps < 1 || t.batch < 1 || !(t.lr > 0) || t.min_lr < 0 || t.min_lr > t.lr ||
       t.warmup_steps < 0 || t.warmup_steps >= t.steps || t.weight_decay < 0 || t.clip_norm < 0 ||
       !(t.encoder_lr_scale > 0)) {
     throw std::runtime_error(where +
                              ": settings out of range (steps >= 1, batch >= 1, lr > 0, "
                              "0 <= min_lr <= lr, 0 <= warmup_steps < steps, encoder_lr_scale > 0)");
+  }
+  if (t.head_warmup_steps < 0) {
+    throw std::runtime_error(where + ": 'head_warmup_steps' must be >= 0, not " +
+                             std::to_string(t.head_warmup_steps));
   }
 }
 
@@ -157,8 +166,8 @@ ModelPreset load_preset(const std::string& name_or_file) {
   } catch (const std::invalid_argument& err) {
     throw std::runtime_error(f + ": " + err.what());
   }
-  read_training(section(root, "pretrain", f), f + " [pretrain]", preset.pretrain);
-  read_training(section(root, "finetune", f), f + " [finetune]", preset.finetune);
+  read_training(section(root, "pretrain", f), f + " [pretrain]", false, preset.pretrain);
+  read_training(section(root, "finetune", f), f + " [finetune]", true, preset.finetune);
   return preset;
 }
 

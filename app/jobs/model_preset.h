@@ -24,6 +24,12 @@ struct TrainingSettings {
   // Fine-tuning a pretrained encoder: its learning rate relative to the
   // head's, so that a fresh head does not wash out what pretraining learnt.
   double encoder_lr_scale = 1.0;
+  // Fine-tuning only: steps that train the classifier head alone, the
+  // encoder held fixed, before `steps` of training everything (linear
+  // probing then fine-tuning, Kumar et al. 2022): a head that already
+  // separates the states sends the encoder informative gradients rather than
+  // a random head's. 0: everything trains from the first step.
+  int64_t head_warmup_steps = 0;
 };
 
 struct ModelPreset {

@@ -159,11 +159,14 @@ PretrainResult run_pretrain(const PretrainConfig& config, const JobContext& cont
       for (size_t i = 0; i < validation.size(); ++i)
         sum +=
             model.loss(validation[i], {.training = false, .seed = config.seed, .step = i}, false);
-      return sum / static_cast<double>(validation.size());
+      const double loss = sum / static_cast<double>(validation.size());
+      context.record("validation loss", static_cast<double>(trainer.steps_done()), loss);
+      return loss;
     };
   }
   const JobContext training_context = context.slice(0.2, 1.0);
   hooks.on_step = [&](const core::TrainingStep& s) {
+    context.record("train loss", static_cast<double>(s.step + 1), s.loss);
     if (s.step % 5 != 0 && s.step + 1 != settings.steps) return;
     char message[128];
     std::snprintf(message, sizeof(message), "step %lld/%lld, loss %.4f",

@@ -56,6 +56,7 @@ TrainResult run_train(const TrainConfig& config, const JobContext& context) {
         {"batch", recipe.settings.batch},
         {"lr", recipe.settings.lr},
         {"encoder_lr_scale", recipe.settings.encoder_lr_scale},
+        {"head_warmup_steps", recipe.settings.head_warmup_steps},
         {"window_stride", config.windows.stride},
         {"seed", std::to_string(config.seed)}}},
       {"provenance", provenance_record(inputs)}};

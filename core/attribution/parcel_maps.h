@@ -28,4 +28,24 @@ struct StateParcelMaps {
 StateParcelMaps state_parcel_maps(const Tensor& relevance, std::span<const int> predicted,
                                   std::span<const int> truth, int states);
 
+// Per state, the mean relevance at each frame of the window over the
+// correctly decoded windows, added chunk by chunk so that every window's
+// relevance at every frame is never held at once.
+class StateFrameMaps {
+ public:
+  // Throws std::invalid_argument for states < 1 or an empty frame or parcel count.
+  StateFrameMaps(int states, int64_t frames, int64_t parcels);
+  // relevance [B, L, P]; the same rules and errors as state_parcel_maps.
+  void add(const Tensor& relevance, std::span<const int> predicted, std::span<const int> truth);
+  // [C, L, P]; NaN for states with no correct window.
+  Tensor mean() const;
+  const std::vector<int64_t>& windows() const { return windows_; }
+
+ private:
+  int states_;
+  int64_t frames_, parcels_;
+  std::vector<double> sum_;  // [C, L, P]
+  std::vector<int64_t> windows_;
+};
+
 }  // namespace core

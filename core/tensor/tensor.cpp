@@ -2,8 +2,32 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
+
+#include "kernels/backend.h"
 
 namespace core {
+
+namespace {
+
+// Throws std::runtime_error("no CUDA device: <what> needs one (<why not>)").
+const kernels::Backend& require_cuda(const char* what) {
+  const kernels::Backend* cuda = kernels::cuda_backend();
+  if (!cuda) {
+    throw std::runtime_error(std::string("no CUDA device: ") + what + " needs one (" +
+                             kernels::cuda_device_description() + ")");
+  }
+  return *cuda;
+}
+
+// Uninitialised device storage for `count` floats, at least one so that a
+// tensor with no elements still has storage (empty() means "no storage").
+std::shared_ptr<float> device_storage(const kernels::Backend& cuda, int64_t count) {
+  float* p = cuda.alloc(std::max<int64_t>(count, 1));
+  return std::shared_ptr<float>(p, [free = cuda.free](float* q) { free(q); });
+}
+
+}  // namespace
 
 const char* device_name(Device device) {
   return device == Device::kCpu ? "cpu" : "cuda";
@@ -46,11 +70,13 @@ std::string Shape::to_string() const {
 }
 
 Tensor::Tensor(Shape shape, Device device) : shape_(shape), device_(device) {
-  if (device != Device::kCpu) {
-    throw std::runtime_error(std::string("tensor: no ") + device_name(device) +
-                             " backend in this build");
+  if (device == Device::kCpu) {
+    storage_ = std::make_shared<std::vector<float>>(static_cast<size_t>(shape.numel()), 0.0f);
+    return;
   }
-  storage_ = std::make_shared<std::vector<float>>(static_cast<size_t>(shape.numel()), 0.0f);
+  const kernels::Backend& cuda = require_cuda("a cuda tensor");
+  device_storage_ = device_storage(cuda, shape.numel());
+  cuda.fill(device_storage_.get(), 0.0f, shape.numel());
 }
 
 Tensor Tensor::from_values(Shape shape, std::vector<float> values) {
@@ -71,13 +97,27 @@ Tensor Tensor::full(Shape shape, float value) {
 }
 
 float* Tensor::data() {
-  if (device_ != Device::kCpu) throw std::logic_error("tensor: host access to a device tensor");
-  return storage_ ? storage_->data() : nullptr;
+  return const_cast<float*>(std::as_const(*this).data());
 }
 
 const float* Tensor::data() const {
-  if (device_ != Device::kCpu) throw std::logic_error("tensor: host access to a device tensor");
+  if (device_ != Device::kCpu) {
+    throw std::logic_error(std::string("tensor is on ") + device_name(device_) +
+                           "; copy it to cpu first");
+  }
   return storage_ ? storage_->data() : nullptr;
+}
+
+float* Tensor::device_data() {
+  return const_cast<float*>(std::as_const(*this).device_data());
+}
+
+const float* Tensor::device_data() const {
+  if (device_ != Device::kCuda) {
+    throw std::logic_error(std::string("tensor is on ") + device_name(device_) +
+                           "; device_data() is for cuda tensors, copy it with to(Device::kCuda)");
+  }
+  return device_storage_.get();
 }
 
 Tensor Tensor::reshape(Shape shape) const {
@@ -95,18 +135,40 @@ Tensor Tensor::clone() const {
   t.shape_ = shape_;
   t.device_ = device_;
   if (storage_) t.storage_ = std::make_shared<std::vector<float>>(*storage_);
+  if (device_storage_) {
+    const kernels::Backend& cuda = require_cuda("tensor.clone() of a cuda tensor");
+    t.device_storage_ = device_storage(cuda, numel());
+    cuda.copy(device_storage_.get(), t.device_storage_.get(), numel());
+  }
   return t;
 }
 
 Tensor Tensor::to(Device device) const {
-  if (device != Device::kCpu || device_ != Device::kCpu) {
-    throw std::runtime_error(std::string("tensor: no ") + device_name(Device::kCuda) +
-                             " backend in this build");
+  if (device == device_) {
+    if (device == Device::kCuda) require_cuda("tensor.to(cuda)");
+    return clone();
   }
-  return clone();
+  const kernels::Backend& cuda =
+      require_cuda(device == Device::kCuda ? "tensor.to(cuda)" : "tensor.to(cpu) of a cuda tensor");
+  Tensor t;
+  t.shape_ = shape_;
+  t.device_ = device;
+  if (device == Device::kCuda && storage_) {
+    t.device_storage_ = device_storage(cuda, numel());
+    cuda.upload(storage_->data(), t.device_storage_.get(), numel());
+  } else if (device == Device::kCpu && device_storage_) {
+    t.storage_ = std::make_shared<std::vector<float>>(static_cast<size_t>(numel()));
+    cuda.download(device_storage_.get(), t.storage_->data(), numel());
+  }
+  return t;
 }
 
 void Tensor::fill(float value) {
+  if (device_ == Device::kCuda) {
+    if (device_storage_)
+      require_cuda("tensor.fill() of a cuda tensor").fill(device_storage_.get(), value, numel());
+    return;
+  }
   auto v = values();
   std::fill(v.begin(), v.end(), value);
 }

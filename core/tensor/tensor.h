@@ -1,6 +1,9 @@
 #pragma once
 // Tensor: float32, up to 4-D, row-major, on a device. Copies between devices
-// are explicit (to()); reshape shares storage, clone copies it.
+// are explicit (to()); reshape shares storage, clone copies it. A CPU tensor
+// keeps its values in a host vector; a CUDA tensor in device memory from
+// kernels/backend.h's CUDA backend, reached through device_data() by the
+// backend's ops.
 
 #include <array>
 #include <cstdint>
@@ -37,7 +40,8 @@ class Shape {
 class Tensor {
  public:
   Tensor() = default;
-  // Zero-filled.
+  // Zero-filled. Throws std::runtime_error("no CUDA device: ...") for kCuda
+  // when no CUDA backend can run here.
   explicit Tensor(Shape shape, Device device = Device::kCpu);
   static Tensor from_values(Shape shape, std::vector<float> values);
   static Tensor full(Shape shape, float value);
@@ -47,23 +51,30 @@ class Tensor {
   int64_t size(int axis) const { return shape_[axis]; }
   int64_t numel() const { return shape_.numel(); }
   Device device() const { return device_; }
-  bool empty() const { return !storage_; }
+  bool empty() const { return !storage_ && !device_storage_; }
 
   // Host access; throws std::logic_error for a tensor on another device.
   float* data();
   const float* data() const;
+  // Device memory of a CUDA tensor, for the CUDA backend's ops; throws
+  // std::logic_error for a CPU tensor.
+  float* device_data();
+  const float* device_data() const;
   std::span<float> values() { return {data(), static_cast<size_t>(numel())}; }
   std::span<const float> values() const { return {data(), static_cast<size_t>(numel())}; }
 
   // The same storage seen with another shape of equal numel.
   Tensor reshape(Shape shape) const;
   Tensor clone() const;
-  // An explicit copy onto `device` (a copy even when already there).
+  // An explicit copy onto `device` (a copy even when already there). Throws
+  // std::runtime_error("no CUDA device: ...") when CUDA is involved and no
+  // CUDA backend can run here.
   Tensor to(Device device) const;
   void fill(float value);
 
  private:
-  std::shared_ptr<std::vector<float>> storage_;
+  std::shared_ptr<std::vector<float>> storage_;  // kCpu
+  std::shared_ptr<float> device_storage_;        // kCuda, freed by the CUDA backend
   Shape shape_;
   Device device_ = Device::kCpu;
 };

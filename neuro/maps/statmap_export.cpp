@@ -57,8 +57,11 @@ void check(const Volume& map, const StatmapInfo& info, const std::string& where)
     throw std::invalid_argument(where + ": " + problem);
   };
   if (map.frames() == 0 || map.voxels_per_frame() == 0) fail("the map is empty");
-  if (map.frames() != 1) {
+  if (map.frames() != 1 && !info.per_frame) {
     fail("a statmap is 3-D, this map has " + std::to_string(map.frames()) + " volumes");
+  }
+  if (info.per_frame && !(map.tr_seconds() > 0)) {
+    fail("a per-frame map needs the time between its frames (TR > 0)");
   }
   switch (info.intent) {
     case StatIntent::kNone:
@@ -187,6 +190,10 @@ StatmapFiles write_statmap(const Volume& map, const StatmapInfo& info, const fs:
   if (info.threshold) sidecar["Threshold"] = *info.threshold;
   sidecar["Space"] = xform_code_name(info.space_code);
   sidecar["DataRange"] = {out.meta().cal_min, out.meta().cal_max};
+  if (info.per_frame) {
+    sidecar["Frames"] = map.frames();
+    sidecar["RepetitionTime"] = map.tr_seconds();
+  }
 
   write_nifti(out, files.image);
   core::write_text_atomically(files.sidecar, sidecar.dump(2) + "\n");

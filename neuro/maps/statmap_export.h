@@ -36,6 +36,9 @@ struct StatmapInfo {
   std::string state;                // the mental state the map is about; optional
   std::string units;                // "z", "t", "relevance"; optional
   std::optional<double> threshold;  // a display/cluster threshold, when one applies
+  // A 4-D map with one volume per frame of a decoded window (relevance over
+  // time), its TR in the header and the sidecar. Otherwise a map is 3-D.
+  bool per_frame = false;
 };
 
 // The parts of a statmap file name. task may be empty (left out); the others
@@ -68,11 +71,12 @@ struct StatmapFiles {
   std::filesystem::path sidecar;
 };
 
-// Writes the 3-D `map` as NIfTI-1 at `image` (.nii or .nii.gz) with
+// Writes `map` as NIfTI-1 at `image` (.nii or .nii.gz) with
 // statmap_meta's header, then its JSON sidecar beside it (Method, State,
 // Statistic, Units, IntentCode, IntentName, DegreesOfFreedom for t-maps,
-// Threshold when given, Space), each atomically. Throws
-// std::invalid_argument("<image>: ...") for a 4-D or empty map, a missing
+// Threshold when given, Space; Frames and RepetitionTime for per-frame maps),
+// each atomically. Throws std::invalid_argument("<image>: ...") for an empty
+// map, a 4-D map not marked per_frame or a per-frame map without a TR, a missing
 // method, an intent_name over 15 characters, a t-map without positive dof,
 // dof given for another intent, a non-finite threshold or an unknown space code.
 StatmapFiles write_statmap(const Volume& map, const StatmapInfo& info,

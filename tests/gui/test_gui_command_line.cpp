@@ -7,13 +7,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
 
 #include "app/gui/command_line.h"
 #include "neuro/image/nifti_writer.h"
 #include "phantom.h"
 #include "screen_pixels.h"
 #include "temp_dir.h"
+#include "viewers/colorbar.h"
 #include "viewers/slice.h"
 #include "viewers/view_layout.h"
 
@@ -77,7 +80,16 @@ TEST(ParseCommandLine, ReadsEveryOption) {
   EXPECT_EQ(options.width, 800);
   EXPECT_EQ(options.height, 300);
   EXPECT_TRUE(options.radiological);
+  EXPECT_EQ(options.layout, gui::ScreenshotLayout::kOrtho);
+  EXPECT_EQ(options.frame, 0);
   EXPECT_FALSE(gui::parse_command_line({"neuroseq-gui"}).underlay);
+
+  const auto lightbox = gui::parse_command_line(
+      {"neuroseq-gui", "bold.nii.gz", "--layout", "lightbox", "--frame", "12"});
+  EXPECT_EQ(lightbox.layout, gui::ScreenshotLayout::kLightbox);
+  EXPECT_EQ(lightbox.frame, 12);
+  EXPECT_EQ(gui::parse_command_line({"g", "a.nii", "--layout=3d"}).layout,
+            gui::ScreenshotLayout::k3d);
 }
 
 TEST(ParseCommandLine, RejectsBadUsageWithOneLine) {
@@ -95,6 +107,9 @@ TEST(ParseCommandLine, RejectsBadUsageWithOneLine) {
   EXPECT_NE(message({"g", "--screenshot", "o.png"}).find("FILE"), std::string::npos);
   EXPECT_NE(message({"g", "a.nii", "b.nii"}).find("one FILE"), std::string::npos);
   EXPECT_FALSE(message({"g", "--bogus"}).empty());
+  EXPECT_NE(message({"g", "a.nii", "--layout", "mosaic"}).find("--layout"), std::string::npos);
+  EXPECT_NE(message({"g", "a.nii", "--frame", "-1"}).find("--frame"), std::string::npos);
+  EXPECT_NE(message({"g", "a.nii", "--frame", "two"}).find("--frame"), std::string::npos);
 }
 
 TEST_F(GuiCommandLine, ScreenshotWritesThePngWithoutAWindow) {
@@ -113,7 +128,8 @@ TEST_F(GuiCommandLine, ScreenshotWritesThePngWithoutAWindow) {
     slices[static_cast<size_t>(p)] =
         viewers::layout_slice(head.grid(), static_cast<viewers::Plane>(p), {24, -16, 18});
   }
-  const auto frames = viewers::ortho_frames(900, 320, slices);
+  // With an overlay the views leave the colour bar's panel free.
+  const auto frames = viewers::ortho_frames(900, 320, slices, 0.04, viewers::kColorbarPanelWidth);
   const auto expected = frames[0].display_of({24, -16, 18});
   const auto& r = frames[0].rect;
   // The default style for a positive map is hot: red and orange at the rim.
@@ -174,7 +190,77 @@ TEST_F(GuiCommandLine, WithoutADisplayAScreenshotSaysWhyInOneLine) {
 TEST_F(GuiCommandLine, HelpListsTheOptions) {
   const ProcessResult run = run_gui({"--help"});
   EXPECT_EQ(run.exit_code, 0);
-  for (const char* option : {"--overlay", "--screenshot", "--cursor", "--atlas"}) {
+  for (const char* option :
+       {"--overlay", "--screenshot", "--cursor", "--atlas", "--layout", "--frame"}) {
     EXPECT_TRUE(run.out.contains(option)) << option;
   }
+}
+
+TEST_F(GuiCommandLine, HelpNeedsNoDisplay) {
+  QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+  environment.remove("DISPLAY");
+  environment.remove("WAYLAND_DISPLAY");
+  environment.remove("QT_QPA_PLATFORM");
+  const ProcessResult run = run_gui({"--help"}, environment);
+  EXPECT_EQ(run.exit_code, 0) << run.err.toStdString();
+  EXPECT_TRUE(run.out.contains("--screenshot"));
+}
+
+TEST_F(GuiCommandLine, EveryLayoutDrawsTheImageAndTheOverlay) {
+  for (const char* layout : {"ortho", "lightbox", "3d"}) {
+    SCOPED_TRACE(layout);
+    const fs::path out = dir_ / (std::string(layout) + ".png");
+    const ProcessResult run = run_gui({q(head_), "--overlay", q(blob_), "--screenshot", q(out),
+                                       "--layout", layout, "--size", "640x400"});
+    ASSERT_EQ(run.exit_code, 0) << run.err.toStdString();
+    const QImage image(q(out));
+    ASSERT_EQ(image.size(), QSize(640, 400));
+    // The background is black: the head is drawn in greys, the blob in warm
+    // colours (hot slices, orange surfaces).
+    const auto lit =
+        neuroseq_test::find_pixels(image, image.rect(), [](QRgb p) { return qGray(p) > 25; });
+    EXPECT_GT(lit.count, 640 * 400 / 10);
+    const auto warm = neuroseq_test::find_pixels(
+        image, image.rect(), [](QRgb p) { return qRed(p) > qBlue(p) + 60 && qRed(p) > 120; });
+    EXPECT_GT(warm.count, 20);
+  }
+}
+
+TEST_F(GuiCommandLine, FrameChoosesTheVolumeOfA4dOverlay) {
+  // Volume 0 is empty, volume 1 holds the blob.
+  const neuro::Volume blob = neuroseq_test::blob_volume(kBlob, 9, 5);
+  neuro::Volume series(blob.grid(), 2, 2.0);
+  std::copy(blob.data().begin(), blob.data().end(), series.frame(1).begin());
+  const fs::path bold = dir_ / "series.nii.gz";
+  neuro::write_nifti(series, bold);
+  const auto overlay_pixels = [&](const char* frame) {
+    const fs::path out = dir_ / (std::string("frame") + frame + ".png");
+    const ProcessResult run = run_gui({q(head_), "--overlay", q(bold), "--screenshot", q(out),
+                                       "--frame", frame, "--cursor", "24,-16,18"});
+    EXPECT_EQ(run.exit_code, 0) << run.err.toStdString();
+    const QImage image(q(out));
+    // Left of the colour bar's panel.
+    const QRect views(0, 0, image.width() - viewers::kColorbarPanelWidth, image.height());
+    return neuroseq_test::find_pixels(image, views, neuroseq_test::is_overlay_colour).count;
+  };
+  EXPECT_EQ(overlay_pixels("0"), 0);
+  EXPECT_GT(overlay_pixels("1"), 100);
+
+  const ProcessResult beyond =
+      run_gui({q(head_), "--overlay", q(bold), "--screenshot", q(dir_ / "f.png"), "--frame", "2"});
+  EXPECT_EQ(beyond.exit_code, 1);
+  ASSERT_EQ(our_lines(beyond.err).size(), 1) << beyond.err.toStdString();
+  EXPECT_TRUE(our_lines(beyond.err).front().contains("--frame 2"));
+  EXPECT_FALSE(fs::exists(dir_ / "f.png"));
+}
+
+TEST_F(GuiCommandLine, AnUnknownLayoutFailsWithOneLine) {
+  const fs::path out = dir_ / "never.png";
+  const ProcessResult run = run_gui({q(head_), "--screenshot", q(out), "--layout", "mosaic"});
+  EXPECT_EQ(run.exit_code, 2);
+  const QStringList lines = our_lines(run.err);
+  ASSERT_EQ(lines.size(), 1) << run.err.toStdString();
+  EXPECT_TRUE(lines.front().contains("--layout")) << lines.front().toStdString();
+  EXPECT_TRUE(lines.front().contains("mosaic"));
+  EXPECT_FALSE(fs::exists(out));
 }

@@ -21,6 +21,7 @@
 #include "phantom.h"
 #include "screen_pixels.h"
 #include "temp_dir.h"
+#include "viewers/colorbar.h"
 #include "viewers/offscreen_renderer.h"
 #include "viewers/ortho_view_widget.h"
 
@@ -149,7 +150,9 @@ TEST_F(MainWindowTest, TheWidgetDrawsTheOverlayWhereItBelongs) {
   }
   ASSERT_FALSE(image.isNull());
   const auto frames = window.views()->view().frames();
-  ASSERT_EQ(image.width(), frames[2].rect.x + frames[2].rect.width);
+  // The views, then the overlay's colour bar in a panel of its own.
+  ASSERT_TRUE(window.views()->view().colorbar_shown());
+  ASSERT_EQ(image.width(), frames[2].rect.x + frames[2].rect.width + viewers::kColorbarPanelWidth);
   const auto lit = find_pixels(image, image.rect(), [](QRgb p) { return qGray(p) > 20; });
   EXPECT_GT(lit.count, image.width() * image.height() / 6) << "the widget shows (nearly) black";
   for (Plane plane : {Plane::kAxial, Plane::kCoronal, Plane::kSagittal}) {
@@ -164,16 +167,18 @@ TEST_F(MainWindowTest, TheWidgetDrawsTheOverlayWhereItBelongs) {
     EXPECT_NEAR(blob.y, image.height() - expected[1], 2.5);
   }
 
-  // A positive threshold above the blob's value hides it; the value is still read.
+  // A positive threshold above the blob's value hides it from the views (the
+  // colour bar keeps its colours); the value is still read.
+  const QRect views_area(0, 0, frames[2].rect.x + frames[2].rect.width, image.height());
   window.overlay_panel()->set_thresholds(6, 0);
   image = window.views()->grabFramebuffer();
-  EXPECT_EQ(find_pixels(image, image.rect(), neuroseq_test::is_overlay_colour).count, 0);
+  EXPECT_EQ(find_pixels(image, views_area, neuroseq_test::is_overlay_colour).count, 0);
   EXPECT_FLOAT_EQ(*window.readout().overlay_value, 5.0f);
   // Opacity 0 hides it too.
   window.overlay_panel()->set_thresholds(0, 0);
   window.overlay_panel()->set_opacity(0);
   image = window.views()->grabFramebuffer();
-  EXPECT_EQ(find_pixels(image, image.rect(), neuroseq_test::is_overlay_colour).count, 0);
+  EXPECT_EQ(find_pixels(image, views_area, neuroseq_test::is_overlay_colour).count, 0);
 }
 
 TEST_F(MainWindowTest, RadiologicalConventionMirrorsTheViews) {

@@ -266,14 +266,18 @@ TEST_F(CliEncoder, ExplainAndGlmWriteMapsTablesAndReport) {
   EXPECT_TRUE(fs::exists(out / "report.html"));
   EXPECT_TRUE(fs::exists(out / "plots" / "faithfulness.png"));
   EXPECT_TRUE(fs::exists(out / "method-lrp_faithfulness.tsv"));
-  long maps = 0, clusters = 0;
+  long maps = 0, frame_maps = 0, clusters = 0;
   for (const auto& e : fs::directory_iterator(out)) {
     const auto name = e.path().filename().string();
     maps += name.ends_with("_statmap.nii.gz");
+    frame_maps += name.ends_with("_statmap.nii.gz") && name.find("time_desc-") != std::string::npos;
     clusters += name.ends_with("_clusters.tsv");
   }
   EXPECT_GE(maps, 2 * 4);  // group maps of 2 methods x 4 states at least
-  EXPECT_EQ(clusters, maps);
+  // One 4-D map per method and state with correct windows, without a table.
+  EXPECT_GE(frame_maps, 2);
+  EXPECT_LE(frame_maps, 2 * 4);
+  EXPECT_EQ(clusters, maps - frame_maps);
 
   const auto glm = scratch() / "glm";
   r = run_neuroseq("glm " + dataset().string() + atlas_option() + " -o " + glm.string(), scratch());

@@ -112,6 +112,35 @@ def check_image(path, data, affine, expect, problems):
                 problems.append(f"{name}: sidecar {key} = {side.get(key)!r} != {value!r}")
 
 
+def check_frames(path, data, affine, problems):
+    """A 4-D relevance map: frames data, 2 data, -data, 1.5 s apart."""
+    name = os.path.basename(path)
+    img = nib.load(path)
+    if img.shape != DIMS + (3,):
+        problems.append(f"{name}: shape {img.shape} != {DIMS + (3,)}")
+        return
+    if not np.allclose(img.affine, affine, atol=1e-5, rtol=0):
+        problems.append(f"{name}: affine differs by {np.abs(img.affine - affine).max():.3g}")
+    if abs(img.header.get_zooms()[3] - 1.5) > 1e-6 or img.header.get_xyzt_units()[1] != "sec":
+        problems.append(f"{name}: frame spacing {img.header.get_zooms()[3]} "
+                        f"{img.header.get_xyzt_units()[1]} != 1.5 sec")
+    if int(img.header["intent_code"]) != 1001:
+        problems.append(f"{name}: intent_code {int(img.header['intent_code'])} != 1001")
+    voxels = np.asarray(img.dataobj)
+    want = np.stack([data, 2 * data, -data], axis=3)
+    if not np.array_equal(voxels, want, equal_nan=True):
+        problems.append(f"{name}: {np.count_nonzero(voxels != want)} voxels differ")
+    lo, hi = np.float32(np.nanmin(want)), np.float32(np.nanmax(want))
+    if np.float32(img.header["cal_min"]) != lo or np.float32(img.header["cal_max"]) != hi:
+        problems.append(f"{name}: cal range {img.header['cal_min']}..{img.header['cal_max']} "
+                        f"!= {lo}..{hi}")
+    with open(path[: -len(".nii.gz")] + ".json") as f:
+        side = json.load(f)
+    if side.get("Frames") != 3 or side.get("RepetitionTime") != 1.5:
+        problems.append(f"{name}: sidecar Frames/RepetitionTime {side.get('Frames')}/"
+                        f"{side.get('RepetitionTime')} != 3/1.5")
+
+
 def reference_clusters(data, affine, connectivity):
     structure = ndimage.generate_binary_structure(3, {6: 1, 18: 2, 26: 3}[connectivity])
     voxel_mm3 = abs(np.linalg.det(affine[:3, :3]))
@@ -215,6 +244,10 @@ def main():
             before = len(problems)
             check_image(result[key], data, affine, expect, problems)
             print(("ok   " if len(problems) == before else "FAIL ") + f"{key} map")
+
+        before = len(problems)
+        check_frames(result["frames"], data, affine, problems)
+        print(("ok   " if len(problems) == before else "FAIL ") + "per-frame map")
 
         if ndimage is None:
             print("note: scipy is missing, cluster tables not cross-checked")

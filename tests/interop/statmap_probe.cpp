@@ -4,6 +4,7 @@
 //   - the map as a z-map in MNI space (BIDS name, sidecar),
 //   - the same as a t-map with 17 degrees of freedom,
 //   - the same as an LRP attribution estimate in scanner space,
+//   - a per-frame (4-D) estimate of the map times 1, 2 and -1, TR 1.5 s,
 //   - its two-sided cluster tables at `threshold` with 6, 18 and 26 neighbours,
 // and OUT_DIR/result.json naming every file written.
 
@@ -68,6 +69,18 @@ int main(int argc, char** argv) {
     lrp.units = "relevance";
     result["estimate"] =
         neuro::write_statmap(map, lrp, out, {"01", "wm", "T1w", "relevance", "faces"})
+            .image.string();
+
+    // Relevance per frame of a window: the map, twice the map, minus the map.
+    neuro::Volume frames(grid, 3, 1.5);
+    for (int64_t t = 0; t < 3; ++t) {
+      const float scale = t == 2 ? -1.0f : static_cast<float>(t + 1);
+      for (size_t n = 0; n < map.data().size(); ++n)
+        frames.frame(t)[n] = scale * map.data()[n];
+    }
+    lrp.per_frame = true;
+    result["frames"] =
+        neuro::write_statmap(frames, lrp, out, {"01", "wm", "T1w", "relevancetime", "faces"})
             .image.string();
 
     for (const auto connectivity : {neuro::Connectivity::kFaces6, neuro::Connectivity::kEdges18,

@@ -407,4 +407,38 @@ TEST(ParcelMaps, SumOverFramesAndAverageCorrectlyDecodedWindowsPerState) {
   EXPECT_THROW(core::parcel_relevance(core::Tensor({4, 3})), std::invalid_argument);
 }
 
+TEST(ParcelMaps, FrameMapsAddedInChunksEqualTheNaiveMeanPerFrame) {
+  // B = 5 windows, L = 3 frames, P = 2 parcels, 2 states.
+  core::Tensor r({5, 3, 2});
+  for (int64_t n = 0; n < r.numel(); ++n)
+    r.data()[n] = static_cast<float>((n * 37) % 11) - 5.0f;
+  const std::vector<int> predicted{1, 0, 1, 1, 0}, truth{1, 0, 0, 1, -1};
+  core::StateFrameMaps chunked(2, 3, 2);
+  for (int64_t at : {0, 2}) {  // windows [0, 2) then [2, 5)
+    const int64_t n = at == 0 ? 2 : 3;
+    core::Tensor part({n, 3, 2});
+    std::copy_n(r.data() + at * 6, n * 6, part.data());
+    chunked.add(part, std::span(predicted).subspan(static_cast<size_t>(at), static_cast<size_t>(n)),
+                std::span(truth).subspan(static_cast<size_t>(at), static_cast<size_t>(n)));
+  }
+  EXPECT_EQ(chunked.windows(), (std::vector<int64_t>{1, 2}));
+  const Vec mean = to_double(chunked.mean());
+  for (int64_t t = 0; t < 3; ++t)
+    for (int64_t p = 0; p < 2; ++p) {
+      EXPECT_EQ(mean[(0 * 3 + t) * 2 + p], r.data()[(1 * 3 + t) * 2 + p]);  // window 1
+      EXPECT_DOUBLE_EQ(mean[(1 * 3 + t) * 2 + p],
+                       (r.data()[(0 * 3 + t) * 2 + p] + r.data()[(3 * 3 + t) * 2 + p]) / 2.0);
+    }
+  // Summed over frames they are the parcel maps.
+  const core::StateParcelMaps maps = core::state_parcel_maps(r, predicted, truth, 2);
+  const Vec parcel_mean = to_double(maps.mean);
+  for (int64_t k = 0; k < 2; ++k)
+    for (int64_t p = 0; p < 2; ++p)
+      EXPECT_NEAR(mean[(k * 3 + 0) * 2 + p] + mean[(k * 3 + 1) * 2 + p] + mean[(k * 3 + 2) * 2 + p],
+                  parcel_mean[k * 2 + p], 1e-5);
+  EXPECT_THROW(chunked.add(core::Tensor({1, 2, 2}), std::vector<int>{0}, std::vector<int>{0}),
+               std::invalid_argument);
+  EXPECT_THROW(core::StateFrameMaps(0, 3, 2), std::invalid_argument);
+}
+
 }  // namespace

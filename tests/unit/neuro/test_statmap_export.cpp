@@ -253,3 +253,35 @@ TEST(StatmapExport, RejectsInconsistentRequestsAndWritesNothing) {
   EXPECT_THROW(neuro::write_statmap(sample_map(), ok, dir / "bad.mgz"), std::invalid_argument);
   EXPECT_EQ(files_in(dir.path()), 0);
 }
+
+TEST(StatmapExport, PerFrameMapKeepsItsFramesAndTr) {
+  neuroseq_test::TempDir dir("statmap_frames");
+  const Volume one = sample_map();
+  Volume map(one.grid(), 3, 1.5);
+  for (int64_t t = 0; t < 3; ++t) {
+    for (size_t n = 0; n < one.data().size(); ++n)
+      map.frame(t)[n] = one.data()[n] * static_cast<float>(t + 1);
+  }
+  StatmapInfo info;
+  info.intent = StatIntent::kEstimate;
+  info.method = "lrp";
+  info.per_frame = true;
+  const auto files = neuro::write_statmap(map, info, dir.path() / "m_statmap.nii.gz");
+  neuro::ImageHeader header;
+  const Volume back = neuro::read_volume(files.image, header);
+  EXPECT_EQ(header.dim[0], 4);
+  EXPECT_EQ(back.frames(), 3);
+  EXPECT_DOUBLE_EQ(back.tr_seconds(), 1.5);
+  EXPECT_EQ(back.at(2, 3, 4, 2), 3.0f * one.at(2, 3, 4));
+  // cal range over every frame: -4.25 * 3 .. 6.75 * 3
+  EXPECT_DOUBLE_EQ(header.cal_min, -12.75);
+  EXPECT_DOUBLE_EQ(header.cal_max, 20.25);
+  const auto sidecar = nlohmann::json::parse(std::ifstream(files.sidecar));
+  EXPECT_EQ(sidecar["Frames"], 3);
+  EXPECT_DOUBLE_EQ(sidecar["RepetitionTime"].get<double>(), 1.5);
+
+  Volume no_tr(one.grid(), 3);
+  EXPECT_NE(
+      error_of([&] { neuro::write_statmap(no_tr, info, dir.path() / "x.nii.gz"); }).find("TR > 0"),
+      std::string::npos);
+}
