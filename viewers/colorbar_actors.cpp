@@ -8,10 +8,11 @@
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkTextActor.h>
-#include <vtkTextProperty.h>
 
 #include <array>
 #include <cstring>
+
+#include "viewers/text_labels.h"
 
 namespace viewers {
 
@@ -35,13 +36,12 @@ ColorbarActors::ColorbarActors(vtkRenderWindow* window) : parts_(std::make_uniqu
   p.strip_mapper->SetColorLevel(127.5);
   p.strip_actor->SetMapper(p.strip_mapper);
   p.renderer->AddViewProp(p.strip_actor);
+  LabelLook tick_look;
+  tick_look.colour = {0.9, 0.9, 0.9};
+  tick_look.shadow = false;
+  tick_look.vertical = VTK_TEXT_CENTERED;
   for (auto& label : p.labels) {
-    vtkTextProperty* text = label->GetTextProperty();
-    text->SetFontSize(12);
-    text->SetColor(0.9, 0.9, 0.9);
-    text->SetJustificationToLeft();
-    text->SetVerticalJustificationToCentered();
-    label->GetPositionCoordinate()->SetCoordinateSystemToViewport();
+    set_look(label, tick_look);
     p.renderer->AddViewProp(label);
   }
   window->AddRenderer(p.renderer);
@@ -58,6 +58,14 @@ void ColorbarActors::hide() {
   parts_->strip_actor->VisibilityOff();
   for (auto& label : parts_->labels)
     label->VisibilityOff();
+}
+
+void ColorbarActors::show_or_hide(bool visible, const LayerStyle& style, int width, int height) {
+  if (visible) {
+    show(style, width, height);
+  } else {
+    hide();
+  }
 }
 
 void ColorbarActors::show(const LayerStyle& style, int width, int height) {

@@ -24,6 +24,8 @@ class ColorbarActors {
   // Draws the bar of `style` in a window of width x height device pixels.
   void show(const LayerStyle& style, int width, int height);
   void hide();
+  // show() when `visible`, else hide().
+  void show_or_hide(bool visible, const LayerStyle& style, int width, int height);
 
  private:
   struct Parts;

@@ -217,6 +217,9 @@ LayerStyle default_overlay_style(std::span<const float> values) {
     const double m = std::max(-lo, hi);
     style.colormap = ColormapName::kRdBu;
     style.range = {-m, m};
+    // RdBu is near-white round zero: shown, the weakest values would veil the
+    // anatomy without saying anything.
+    style.thresholds = Thresholds{kTwoSidedThreshold * m, kTwoSidedThreshold * m};
   } else if (lo < 0) {
     // Reversed so that the strongest negative values are the brightest.
     style.colormap = ColormapName::kCold;

@@ -82,8 +82,10 @@ void map_values(std::span<const float> values, const LayerStyle& style, std::spa
 DisplayRange robust_range(std::span<const float> values, double low = 0.02, double high = 0.98);
 
 // The style an overlay opens with: maps with both signs get RdBu over a range
-// symmetric about zero, positive maps get hot over [0, max], negative maps
-// cold from 0 to min; thresholds at zero so every non-zero voxel shows.
+// symmetric about zero with both thresholds at kTwoSidedThreshold of its
+// largest magnitude; positive maps get hot over [0, max], negative maps cold
+// from 0 to min, with thresholds at zero so every non-zero voxel shows.
+inline constexpr double kTwoSidedThreshold = 0.05;
 LayerStyle default_overlay_style(std::span<const float> values);
 
 }  // namespace viewers

@@ -1,65 +1,49 @@
 #include "viewers/ortho_view.h"
 
-#include <vtkActor.h>
 #include <vtkActor2D.h>
-#include <vtkCallbackCommand.h>
-#include <vtkCamera.h>
 #include <vtkCellArray.h>
-#include <vtkCommand.h>
 #include <vtkCoordinate.h>
-#include <vtkImageActor.h>
-#include <vtkImageData.h>
-#include <vtkImageMapper3D.h>
-#include <vtkImageProperty.h>
 #include <vtkNew.h>
-#include <vtkPointData.h>
 #include <vtkPoints.h>
 #include <vtkPolyData.h>
-#include <vtkPolyDataMapper.h>
 #include <vtkPolyDataMapper2D.h>
-#include <vtkProperty.h>
 #include <vtkProperty2D.h>
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkTextActor.h>
-#include <vtkTextProperty.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "viewers/colorbar_actors.h"
-#include "viewers/slice_image.h"
+#include "viewers/cursor_lines.h"
+#include "viewers/scene_window.h"
+#include "viewers/slice_actors.h"
+#include "viewers/text_labels.h"
 
 namespace viewers {
 namespace {
 
 constexpr std::array<Plane, 3> kPlanes{Plane::kAxial, Plane::kCoronal, Plane::kSagittal};
-// The camera looks down on the slice (z = 0) from here; the crosshair floats
-// just above the slice so that it is never hidden by it.
-constexpr double kCameraHeight = 500;
-constexpr double kCrosshairHeight = 1;
 constexpr double kOrthoMargin = 0.04;
 
-bool same_layout(const SliceLayout& a, const SliceLayout& b) {
-  return a.plane == b.plane && a.width == b.width && a.height == b.height && a.origin == b.origin &&
-         a.step_x == b.step_x && a.step_y == b.step_y;
+// The letters at the edges of a view, placed in fractions of the view so
+// that they stay at its edges.
+LabelLook edge_letter(int horizontal, int vertical) {
+  LabelLook look;
+  look.font_size = 16;
+  look.bold = true;
+  look.horizontal = horizontal;
+  look.vertical = vertical;
+  look.units = LabelUnits::kViewportFraction;
+  return look;
 }
 
-void style_text(vtkTextActor* actor, int font_size, double x, double y, int horizontal,
-                int vertical) {
-  vtkTextProperty* text = actor->GetTextProperty();
-  text->SetFontSize(font_size);
-  text->SetColor(0.95, 0.95, 0.6);
-  text->BoldOn();
-  text->ShadowOn();
-  text->SetJustification(horizontal);
-  text->SetVerticalJustification(vertical);
-  actor->GetPositionCoordinate()->SetCoordinateSystemToNormalizedViewport();
-  actor->SetPosition(x, y);
+void place_label(vtkTextActor* label, const LabelLook& look, double x, double y) {
+  set_look(label, look);
+  label->SetPosition(x, y);
 }
 
 std::string depth_caption(Plane plane, const WorldPoint& cursor) {
@@ -71,228 +55,103 @@ std::string depth_caption(Plane plane, const WorldPoint& cursor) {
   return buffer;
 }
 
+// A grey line one pixel column in from the left edge of a viewport.
+void make_divider(vtkActor2D* divider) {
+  vtkNew<vtkPoints> ends;
+  // In viewport pixels: one column in from the edge, taller than any screen.
+  ends->InsertNextPoint(0.5, 0, 0);
+  ends->InsertNextPoint(0.5, 1e5, 0);
+  vtkNew<vtkCellArray> segment;
+  const vtkIdType both[2] = {0, 1};
+  segment->InsertNextCell(2, both);
+  vtkNew<vtkPolyData> line;
+  line->SetPoints(ends);
+  line->SetLines(segment);
+  vtkNew<vtkCoordinate> viewport_units;
+  viewport_units->SetCoordinateSystemToViewport();
+  vtkNew<vtkPolyDataMapper2D> line_mapper;
+  line_mapper->SetInputData(line);
+  line_mapper->SetTransformCoordinate(viewport_units);
+  divider->SetMapper(line_mapper);
+  divider->GetProperty()->SetColor(0.35, 0.35, 0.35);
+  divider->VisibilityOff();
+}
+
 }  // namespace
 
-// The VTK objects of one view and the slice values they were last built from.
+// The VTK objects of one view.
 struct ViewParts {
   vtkNew<vtkRenderer> renderer;
-  vtkNew<vtkImageData> image;
-  vtkNew<vtkImageActor> image_actor;
-  vtkNew<vtkPoints> crosshair_points;
-  vtkNew<vtkPolyData> crosshair;
-  vtkNew<vtkPolyDataMapper> crosshair_mapper;
-  vtkNew<vtkActor> crosshair_actor;
+  SliceActor slice{renderer};
+  CursorLines crosshair{renderer, 2, 1.0};
   std::array<vtkNew<vtkTextActor>, 4> edges;  // left, right, bottom, top
   vtkNew<vtkTextActor> depth;
   vtkNew<vtkActor2D> divider;  // the line between this view and the one to its left
 
-  std::optional<SliceLayout> layout;
-  std::vector<float> underlay_values;
-  std::vector<float> overlay_values;
-  bool values_stale = true;
-  bool colours_stale = true;
-
   ViewParts() {
-    renderer->SetBackground(0, 0, 0);
-    renderer->InteractiveOff();
-    image_actor->GetMapper()->SetInputData(image);
-    image_actor->InterpolateOff();
-    // RGB bytes pass through unchanged with this window and level.
-    image_actor->GetProperty()->SetColorWindow(255);
-    image_actor->GetProperty()->SetColorLevel(127.5);
-    renderer->AddActor(image_actor);
-
-    crosshair_points->SetNumberOfPoints(4);
-    vtkNew<vtkCellArray> lines;
-    const vtkIdType horizontal[2] = {0, 1};
-    const vtkIdType vertical[2] = {2, 3};
-    lines->InsertNextCell(2, horizontal);
-    lines->InsertNextCell(2, vertical);
-    crosshair->SetPoints(crosshair_points);
-    crosshair->SetLines(lines);
-    crosshair_mapper->SetInputData(crosshair);
-    crosshair_actor->SetMapper(crosshair_mapper);
-    crosshair_actor->GetProperty()->SetColor(0.2, 1.0, 0.2);
-    crosshair_actor->GetProperty()->LightingOff();
-    crosshair_actor->GetProperty()->SetLineWidth(1);
-    crosshair_actor->PickableOff();
-    renderer->AddActor(crosshair_actor);
-
-    style_text(edges[0], 16, 0.03, 0.5, VTK_TEXT_LEFT, VTK_TEXT_CENTERED);
-    style_text(edges[1], 16, 0.97, 0.5, VTK_TEXT_RIGHT, VTK_TEXT_CENTERED);
-    style_text(edges[2], 16, 0.5, 0.015, VTK_TEXT_CENTERED, VTK_TEXT_BOTTOM);
-    style_text(edges[3], 16, 0.5, 0.985, VTK_TEXT_CENTERED, VTK_TEXT_TOP);
-    style_text(depth, 12, 0.015, 0.015, VTK_TEXT_LEFT, VTK_TEXT_BOTTOM);
+    prepare_flat_renderer(renderer);
+    place_label(edges[0], edge_letter(VTK_TEXT_LEFT, VTK_TEXT_CENTERED), 0.03, 0.5);
+    place_label(edges[1], edge_letter(VTK_TEXT_RIGHT, VTK_TEXT_CENTERED), 0.97, 0.5);
+    place_label(edges[2], edge_letter(VTK_TEXT_CENTERED, VTK_TEXT_BOTTOM), 0.5, 0.015);
+    place_label(edges[3], edge_letter(VTK_TEXT_CENTERED, VTK_TEXT_TOP), 0.5, 0.985);
+    LabelLook caption = edge_letter(VTK_TEXT_LEFT, VTK_TEXT_BOTTOM);
+    caption.font_size = 12;
+    place_label(depth, caption, 0.015, 0.015);
     for (auto& edge : edges)
       renderer->AddViewProp(edge);
     renderer->AddViewProp(depth);
-
     // Without it the right-hand letter of one view runs into the left-hand
     // letter of the next.
-    vtkNew<vtkPoints> ends;
-    // In viewport pixels: one column in from the edge, taller than any screen.
-    ends->InsertNextPoint(0.5, 0, 0);
-    ends->InsertNextPoint(0.5, 1e5, 0);
-    vtkNew<vtkCellArray> segment;
-    const vtkIdType both[2] = {0, 1};
-    segment->InsertNextCell(2, both);
-    vtkNew<vtkPolyData> line;
-    line->SetPoints(ends);
-    line->SetLines(segment);
-    vtkNew<vtkCoordinate> viewport_units;
-    viewport_units->SetCoordinateSystemToViewport();
-    vtkNew<vtkPolyDataMapper2D> line_mapper;
-    line_mapper->SetInputData(line);
-    line_mapper->SetTransformCoordinate(viewport_units);
-    divider->SetMapper(line_mapper);
-    divider->GetProperty()->SetColor(0.35, 0.35, 0.35);
-    divider->VisibilityOff();
+    make_divider(divider);
     renderer->AddViewProp(divider);
-
-    vtkCamera* camera = renderer->GetActiveCamera();
-    camera->ParallelProjectionOn();
-    camera->SetViewUp(0, 1, 0);
   }
 
   void set_visible(bool visible) {
-    image_actor->SetVisibility(visible);
-    crosshair_actor->SetVisibility(visible);
+    slice.set_visible(visible);
+    crosshair.set_visible(visible);
     for (auto& edge : edges)
       edge->SetVisibility(visible);
     depth->SetVisibility(visible);
     divider->SetVisibility(visible);
   }
 
-  void upload(const SliceLayout& slice, const std::vector<uint8_t>& rgb) {
-    int dims[3];
-    image->GetDimensions(dims);
-    if (dims[0] != slice.width || dims[1] != slice.height ||
-        image->GetNumberOfScalarComponents() != 3 ||
-        image->GetPointData()->GetScalars() == nullptr) {
-      image->SetDimensions(slice.width, slice.height, 1);
-      image->AllocateScalars(VTK_UNSIGNED_CHAR, 3);
-    }
-    image->SetOrigin(0, 0, 0);
-    image->SetSpacing(slice.pixel_width(), slice.pixel_height(), 1);
-    std::memcpy(image->GetScalarPointer(), rgb.data(), rgb.size());
-    image->Modified();
-  }
-
-  void place_crosshair(const SliceLayout& slice, const WorldPoint& cursor) {
-    const auto [c, r] = slice.pixel_of(cursor);
-    const double pw = slice.pixel_width(), ph = slice.pixel_height();
+  void place_crosshair(const SliceLayout& slice_layout, const WorldPoint& cursor) {
+    const auto [c, r] = slice_layout.pixel_of(cursor);
+    const double pw = slice_layout.pixel_width(), ph = slice_layout.pixel_height();
     const double u = c * pw, v = r * ph;
-    const double u0 = -pw / 2, u1 = (slice.width - 0.5) * pw;
-    const double v0 = -ph / 2, v1 = (slice.height - 0.5) * ph;
-    crosshair_points->SetPoint(0, u0, v, kCrosshairHeight);
-    crosshair_points->SetPoint(1, u1, v, kCrosshairHeight);
-    crosshair_points->SetPoint(2, u, v0, kCrosshairHeight);
-    crosshair_points->SetPoint(3, u, v1, kCrosshairHeight);
-    crosshair_points->Modified();
-    crosshair->Modified();
+    const double u0 = -pw / 2, u1 = (slice_layout.width - 0.5) * pw;
+    const double v0 = -ph / 2, v1 = (slice_layout.height - 0.5) * ph;
+    crosshair.place(0, {u0, v, kCursorLineHeight}, {u1, v, kCursorLineHeight});
+    crosshair.place(1, {u, v0, kCursorLineHeight}, {u, v1, kCursorLineHeight});
   }
 
-  void place_camera(const ViewFrame& frame, const int window_size[2]) {
+  void place_camera(const ViewFrame& frame, const std::array<int, 2>& window_size) {
     renderer->SetViewport(static_cast<double>(frame.rect.x) / window_size[0],
                           static_cast<double>(frame.rect.y) / window_size[1],
                           static_cast<double>(frame.rect.x + frame.rect.width) / window_size[0],
                           static_cast<double>(frame.rect.y + frame.rect.height) / window_size[1]);
-    vtkCamera* camera = renderer->GetActiveCamera();
-    camera->SetFocalPoint(frame.center_u, frame.center_v, 0);
-    camera->SetPosition(frame.center_u, frame.center_v, kCameraHeight);
-    camera->SetViewUp(0, 1, 0);
-    camera->SetParallelScale(frame.parallel_scale());
-    camera->SetClippingRange(kCameraHeight / 2, kCameraHeight * 2);
+    look_down_on(renderer, frame.center_u, frame.center_v, frame.parallel_scale());
   }
 };
 
 struct OrthoView::Scene {
-  vtkRenderWindow* window = nullptr;
+  SceneWindow window;
   std::array<ViewParts, 3> views;
-  std::unique_ptr<ColorbarActors> colorbar;
-  vtkNew<vtkCallbackCommand> on_start;
-  unsigned long observer = 0;
+  std::optional<ColorbarActors> colorbar;  // made after the views: drawn after them
+
+  Scene(vtkRenderWindow* render_window, OrthoView* view)
+      : window(render_window, "OrthoView", [view] { view->refresh(); }) {
+    for (auto& parts : views) {
+      window.add(parts.renderer);
+      parts.set_visible(false);
+    }
+    colorbar.emplace(window.window());
+  }
 };
 
-OrthoView::OrthoView(vtkRenderWindow* window) : scene_(std::make_unique<Scene>()) {
-  if (!window) throw std::invalid_argument("OrthoView: no render window");
-  scene_->window = window;
-  for (auto& view : scene_->views) {
-    window->AddRenderer(view.renderer);
-    view.set_visible(false);
-  }
-  scene_->colorbar = std::make_unique<ColorbarActors>(window);
-  scene_->on_start->SetClientData(this);
-  scene_->on_start->SetCallback([](vtkObject*, unsigned long, void* self, void*) {
-    static_cast<OrthoView*>(self)->refresh();
-  });
-  scene_->observer = window->AddObserver(vtkCommand::StartEvent, scene_->on_start);
-}
+OrthoView::OrthoView(vtkRenderWindow* window) : scene_(std::make_unique<Scene>(window, this)) {}
 
-OrthoView::~OrthoView() {
-  scene_->window->RemoveObserver(scene_->observer);
-  for (auto& view : scene_->views)
-    scene_->window->RemoveRenderer(view.renderer);
-  scene_->colorbar.reset();
-}
-
-void OrthoView::set_underlay(std::shared_ptr<const neuro::Volume> volume) {
-  if (!volume || volume->voxels_per_frame() <= 0 || volume->frames() <= 0) {
-    throw std::invalid_argument((volume ? volume->source() : std::string("underlay")) +
-                                ": the image has no voxels");
-  }
-  underlay_ = std::move(volume);
-  underlay_style_ = LayerStyle{};
-  underlay_style_.range = robust_range(underlay_->frame(0));
-  const auto bounds = world_bounds(underlay_->grid());
-  for (size_t a = 0; a < 3; ++a)
-    cursor_[a] = (bounds[a][0] + bounds[a][1]) / 2;
-  mark_all_dirty();
-}
-
-const neuro::Volume* OrthoView::underlay() const {
-  return underlay_.get();
-}
-
-void OrthoView::set_underlay_style(const LayerStyle& style) {
-  underlay_style_ = style;
-  for (auto& view : scene_->views)
-    view.colours_stale = true;
-}
-
-const LayerStyle& OrthoView::underlay_style() const {
-  return underlay_style_;
-}
-
-void OrthoView::set_overlay(std::shared_ptr<const neuro::Volume> volume,
-                            std::optional<LayerStyle> style) {
-  if (!volume || volume->voxels_per_frame() <= 0 || volume->frames() <= 0) {
-    throw std::invalid_argument((volume ? volume->source() : std::string("overlay")) +
-                                ": the image has no voxels");
-  }
-  overlay_ = std::move(volume);
-  overlay_style_ = style ? *style : default_overlay_style(overlay_->frame(0));
-  mark_all_dirty();
-}
-
-void OrthoView::clear_overlay() {
-  overlay_.reset();
-  mark_all_dirty();
-}
-
-const neuro::Volume* OrthoView::overlay() const {
-  return overlay_.get();
-}
-
-void OrthoView::set_overlay_style(const LayerStyle& style) {
-  overlay_style_ = style;
-  for (auto& view : scene_->views)
-    view.colours_stale = true;
-}
-
-const LayerStyle& OrthoView::overlay_style() const {
-  return overlay_style_;
-}
+OrthoView::~OrthoView() = default;
 
 void OrthoView::set_atlas(std::shared_ptr<const neuro::LabelAtlas> atlas) {
   atlas_ = std::move(atlas);
@@ -300,25 +159,6 @@ void OrthoView::set_atlas(std::shared_ptr<const neuro::LabelAtlas> atlas) {
 
 const neuro::LabelAtlas* OrthoView::atlas() const {
   return atlas_.get();
-}
-
-void OrthoView::set_frame(int64_t frame) {
-  if (frame == frame_) return;
-  frame_ = std::max<int64_t>(frame, 0);
-  mark_all_dirty();
-}
-
-int64_t OrthoView::frame() const {
-  return frame_;
-}
-
-void OrthoView::set_convention(Convention convention) {
-  convention_ = convention;
-  mark_all_dirty();
-}
-
-Convention OrthoView::convention() const {
-  return convention_;
 }
 
 void OrthoView::set_crosshair_visible(bool visible) {
@@ -329,59 +169,40 @@ bool OrthoView::crosshair_visible() const {
   return crosshair_visible_;
 }
 
-void OrthoView::set_colorbar_visible(bool visible) {
-  colorbar_visible_ = visible;
-}
-
-bool OrthoView::colorbar_shown() const {
-  return colorbar_visible_ && overlay_ != nullptr;
-}
-
 std::optional<ViewRect> OrthoView::colorbar_rect() const {
   if (!colorbar_shown()) return std::nullopt;
-  const int* size = scene_->window->GetSize();
-  return colorbar_strip_rect(size[0] > 0 ? size[0] : 300, size[1] > 0 ? size[1] : 300);
-}
-
-void OrthoView::set_cursor(const WorldPoint& world) {
-  WorldPoint clamped = world;
-  clamp_to_underlay(clamped);
-  cursor_ = clamped;
+  const auto size = scene_->window.size();
+  return colorbar_strip_rect(size[0], size[1]);
 }
 
 void OrthoView::set_cursor_to_voxel(const std::array<int64_t, 3>& voxel) {
-  if (!underlay_) throw std::out_of_range("no image to put the cursor in");
-  const auto& dims = underlay_->dims();
+  const neuro::Volume* underlay = layers_.underlay();
+  if (!underlay) throw std::out_of_range("no image to put the cursor in");
+  const auto& dims = underlay->dims();
   for (size_t a = 0; a < 3; ++a) {
     if (voxel[a] < 0 || voxel[a] >= dims[a]) {
-      throw std::out_of_range(underlay_->source() + ": voxel " + std::to_string(voxel[0]) + " " +
+      throw std::out_of_range(underlay->source() + ": voxel " + std::to_string(voxel[0]) + " " +
                               std::to_string(voxel[1]) + " " + std::to_string(voxel[2]) +
                               " is outside the image (" + std::to_string(dims[0]) + " x " +
                               std::to_string(dims[1]) + " x " + std::to_string(dims[2]) + ")");
     }
   }
-  cursor_ = underlay_->affine().to_world(double(voxel[0]), double(voxel[1]), double(voxel[2]));
-}
-
-const WorldPoint& OrthoView::cursor() const {
-  return cursor_;
+  cursor_ = underlay->affine().to_world(double(voxel[0]), double(voxel[1]), double(voxel[2]));
 }
 
 CursorReadout OrthoView::readout() const {
-  return read_cursor(cursor_, underlay_.get(), overlay_.get(), atlas_.get(), frame_);
+  return read_cursor(cursor_, layers_.underlay(), layers_.overlay(), atlas_.get(), layers_.frame());
 }
 
 std::array<ViewFrame, 3> OrthoView::frames() const {
   std::array<SliceLayout, 3> slices;
-  if (underlay_) {
+  if (layers_.underlay()) {
     for (size_t i = 0; i < 3; ++i) {
-      slices[i] = layout_slice(underlay_->grid(), kPlanes[i], cursor_, convention_);
+      slices[i] = layout_slice(layers_.underlay()->grid(), kPlanes[i], cursor_, convention_);
     }
   }
-  const int* size = scene_->window->GetSize();
-  const int width = size[0] > 0 ? size[0] : 300;
-  const int height = size[1] > 0 ? size[1] : 300;
-  return ortho_frames(width, height, slices, kOrthoMargin,
+  const auto size = scene_->window.size();
+  return ortho_frames(size[0], size[1], slices, kOrthoMargin,
                       colorbar_shown() ? kColorbarPanelWidth : 0);
 }
 
@@ -390,7 +211,7 @@ std::array<double, 2> OrthoView::display_of(Plane plane, const WorldPoint& world
 }
 
 std::optional<WorldPoint> OrthoView::world_at_display(double x, double y) const {
-  if (!underlay_) return std::nullopt;
+  if (!layers_.underlay()) return std::nullopt;
   const auto all = frames();
   const int index = frame_at(all, x, y);
   if (index < 0) return std::nullopt;
@@ -398,76 +219,39 @@ std::optional<WorldPoint> OrthoView::world_at_display(double x, double y) const 
 }
 
 bool OrthoView::step_slice_at_display(double x, double y, int steps) {
-  if (!underlay_) return false;
+  if (!layers_.underlay()) return false;
   const auto all = frames();
   const int index = frame_at(all, x, y);
   if (index < 0) return false;
   const int axis = all[static_cast<size_t>(index)].slice.normal_axis();
   WorldPoint moved = cursor_;
-  moved[static_cast<size_t>(axis)] += steps * spacing_along(underlay_->affine(), axis);
+  moved[static_cast<size_t>(axis)] += steps * spacing_along(layers_.underlay()->affine(), axis);
   set_cursor(moved);
   return true;
 }
 
 void OrthoView::render() {
-  scene_->window->Render();
-}
-
-void OrthoView::clamp_to_underlay(WorldPoint& world) const {
-  if (!underlay_) return;
-  const auto bounds = world_bounds(underlay_->grid());
-  for (size_t a = 0; a < 3; ++a)
-    world[a] = std::clamp(world[a], bounds[a][0], bounds[a][1]);
-}
-
-void OrthoView::mark_all_dirty() {
-  for (auto& view : scene_->views) {
-    view.values_stale = true;
-    view.colours_stale = true;
-  }
+  scene_->window.render();
 }
 
 void OrthoView::refresh() {
-  if (!underlay_) {
+  if (!layers_.underlay()) {
     for (auto& view : scene_->views)
       view.set_visible(false);
     scene_->colorbar->hide();
     return;
   }
-  const int* size = scene_->window->GetSize();
-  const int window_size[2] = {size[0] > 0 ? size[0] : 300, size[1] > 0 ? size[1] : 300};
-  if (colorbar_shown()) {
-    scene_->colorbar->show(overlay_style_, window_size[0], window_size[1]);
-  } else {
-    scene_->colorbar->hide();
-  }
+  const auto window_size = scene_->window.size();
+  scene_->colorbar->show_or_hide(colorbar_shown(), layers_.overlay_style(), window_size[0],
+                                 window_size[1]);
   const auto all = frames();
   for (size_t i = 0; i < 3; ++i) {
     ViewParts& view = scene_->views[i];
     const ViewFrame& frame = all[i];
-    if (view.values_stale || !view.layout || !same_layout(*view.layout, frame.slice)) {
-      view.layout = frame.slice;
-      view.underlay_values =
-          extract_slice(*underlay_, frame.slice, std::min(frame_, underlay_->frames() - 1));
-      view.overlay_values.clear();
-      if (overlay_) {
-        // Linear sampling keeps a coarse statistics map from looking blocky
-        // on a fine anatomical grid.
-        view.overlay_values =
-            extract_slice(*overlay_, frame.slice, std::min(frame_, overlay_->frames() - 1),
-                          Interpolation::kLinear);
-      }
-      view.values_stale = false;
-      view.colours_stale = true;
-    }
-    if (view.colours_stale) {
-      view.upload(frame.slice, compose_slice(view.underlay_values, underlay_style_,
-                                             view.overlay_values, overlay_style_));
-      view.colours_stale = false;
-    }
+    view.slice.draw(frame.slice, layers_);
     view.set_visible(true);
     view.divider->SetVisibility(i > 0);
-    view.crosshair_actor->SetVisibility(crosshair_visible_);
+    view.crosshair.set_visible(crosshair_visible_);
     view.place_crosshair(frame.slice, cursor_);
     view.place_camera(frame, window_size);
     const EdgeLabels labels = edge_labels(kPlanes[i], convention_);

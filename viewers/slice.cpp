@@ -189,6 +189,22 @@ std::array<std::array<double, 2>, 3> world_bounds(const neuro::Grid& grid) {
   return bounds;
 }
 
+WorldPoint world_centre(const neuro::Grid& grid) {
+  const auto bounds = world_bounds(grid);
+  WorldPoint centre{};
+  for (size_t a = 0; a < 3; ++a)
+    centre[a] = (bounds[a][0] + bounds[a][1]) / 2;
+  return centre;
+}
+
+WorldPoint clamp_to_bounds(const neuro::Grid& grid, const WorldPoint& world) {
+  const auto bounds = world_bounds(grid);
+  WorldPoint clamped = world;
+  for (size_t a = 0; a < 3; ++a)
+    clamped[a] = std::clamp(clamped[a], bounds[a][0], bounds[a][1]);
+  return clamped;
+}
+
 SliceLayout layout_slice(const neuro::Grid& reference, Plane plane, const WorldPoint& world,
                          Convention convention) {
   if (reference.voxel_count() <= 0) throw std::invalid_argument("slice: the image has no voxels");

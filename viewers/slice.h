@@ -62,6 +62,10 @@ double spacing_along(const neuro::Affine& affine, int world_axis);
 
 // The world-axis extent of a grid's voxel centres: {min, max} per axis.
 std::array<std::array<double, 2>, 3> world_bounds(const neuro::Grid& grid);
+// The centre of that extent, where the views put the cursor of a new image.
+WorldPoint world_centre(const neuro::Grid& grid);
+// `world` pulled back into that extent, axis by axis.
+WorldPoint clamp_to_bounds(const neuro::Grid& grid, const WorldPoint& world);
 
 // Values of `volume` (time point `frame`) at every pixel centre of `layout`,
 // row by row from the bottom; NaN where the pixel falls outside the image.

@@ -1,16 +1,11 @@
 #include "viewers/view3d.h"
 
 #include <vtkActor.h>
-#include <vtkCallbackCommand.h>
 #include <vtkCamera.h>
-#include <vtkCellArray.h>
-#include <vtkCommand.h>
 #include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
 #include <vtkMatrix4x4.h>
 #include <vtkNew.h>
-#include <vtkPoints.h>
-#include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
 #include <vtkProperty.h>
 #include <vtkRenderWindow.h>
@@ -21,7 +16,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <stdexcept>
+
+#include "viewers/cursor_lines.h"
+#include "viewers/layers.h"
+#include "viewers/scene_window.h"
 
 namespace viewers {
 namespace {
@@ -80,69 +78,36 @@ struct Surface {
 }  // namespace
 
 struct View3D::Scene {
-  vtkRenderWindow* window = nullptr;
+  SceneWindow window;
   vtkNew<vtkRenderer> renderer;
   vtkNew<vtkImageData> underlay_image;
   vtkNew<vtkImageData> overlay_image;
   Surface brain{underlay_image, {0.8, 0.8, 0.8}, 0.25};
   Surface positive{overlay_image, kPositiveSurfaceColour, 1.0};
   Surface negative{overlay_image, kNegativeSurfaceColour, 1.0};
-  vtkNew<vtkPoints> cursor_points;
-  vtkNew<vtkPolyData> cursor_lines;
-  vtkNew<vtkPolyDataMapper> cursor_mapper;
-  vtkNew<vtkActor> cursor_actor;
-  vtkNew<vtkCallbackCommand> on_start;
-  unsigned long observer = 0;
+  std::optional<CursorLines> cursor_lines;  // made after the surfaces: drawn after them
 
-  Scene() {
+  Scene(vtkRenderWindow* render_window, View3D* view)
+      : window(render_window, "View3D", [view] { view->refresh(); }) {
     renderer->SetBackground(0, 0, 0);
     renderer->AddActor(positive.actor);
     renderer->AddActor(negative.actor);
     renderer->AddActor(brain.actor);
-    cursor_points->SetNumberOfPoints(6);
-    vtkNew<vtkCellArray> lines;
-    for (vtkIdType axis = 0; axis < 3; ++axis) {
-      const vtkIdType ends[2] = {2 * axis, 2 * axis + 1};
-      lines->InsertNextCell(2, ends);
-    }
-    cursor_lines->SetPoints(cursor_points);
-    cursor_lines->SetLines(lines);
-    cursor_mapper->SetInputData(cursor_lines);
-    cursor_actor->SetMapper(cursor_mapper);
-    cursor_actor->GetProperty()->SetColor(0.2, 1.0, 0.2);
-    cursor_actor->GetProperty()->LightingOff();
-    cursor_actor->GetProperty()->SetLineWidth(2);
-    cursor_actor->VisibilityOff();
-    renderer->AddActor(cursor_actor);
+    cursor_lines.emplace(renderer, 3, 2.0);
+    window.add(renderer);
   }
 };
 
-View3D::View3D(vtkRenderWindow* window) : scene_(std::make_unique<Scene>()) {
-  if (!window) throw std::invalid_argument("View3D: no render window");
-  scene_->window = window;
-  window->AddRenderer(scene_->renderer);
-  scene_->on_start->SetClientData(this);
-  scene_->on_start->SetCallback(
-      [](vtkObject*, unsigned long, void* self, void*) { static_cast<View3D*>(self)->refresh(); });
-  scene_->observer = window->AddObserver(vtkCommand::StartEvent, scene_->on_start);
-}
+View3D::View3D(vtkRenderWindow* window) : scene_(std::make_unique<Scene>(window, this)) {}
 
-View3D::~View3D() {
-  scene_->window->RemoveObserver(scene_->observer);
-  scene_->window->RemoveRenderer(scene_->renderer);
-}
+View3D::~View3D() = default;
 
 void View3D::set_underlay(std::shared_ptr<const neuro::Volume> volume) {
-  if (!volume || volume->voxels_per_frame() <= 0 || volume->frames() <= 0) {
-    throw std::invalid_argument((volume ? volume->source() : std::string("underlay")) +
-                                ": the image has no voxels");
-  }
+  require_voxels(volume, "underlay");
   underlay_ = std::move(volume);
   const DisplayRange range = robust_range(underlay_->frame(0));
   surface_threshold_ = range.min + 0.25 * (range.max - range.min);
-  const auto bounds = world_bounds(underlay_->grid());
-  for (size_t a = 0; a < 3; ++a)
-    cursor_[a] = (bounds[a][0] + bounds[a][1]) / 2;
+  cursor_ = world_centre(underlay_->grid());
   underlay_stale_ = true;
   overlay_stale_ = true;
   reset_camera(CameraView::kLeft);
@@ -167,10 +132,7 @@ void View3D::set_surface_opacity(double opacity) {
 
 void View3D::set_overlay(std::shared_ptr<const neuro::Volume> volume,
                          std::optional<LayerStyle> style) {
-  if (!volume || volume->voxels_per_frame() <= 0 || volume->frames() <= 0) {
-    throw std::invalid_argument((volume ? volume->source() : std::string("overlay")) +
-                                ": the image has no voxels");
-  }
+  require_voxels(volume, "overlay");
   overlay_ = std::move(volume);
   overlay_style_ = style ? *style : default_overlay_style(overlay_->frame(0));
   overlay_stale_ = true;
@@ -207,12 +169,7 @@ int64_t View3D::frame() const {
 }
 
 void View3D::set_cursor(const WorldPoint& world) {
-  cursor_ = world;
-  if (underlay_) {
-    const auto bounds = world_bounds(underlay_->grid());
-    for (size_t a = 0; a < 3; ++a)
-      cursor_[a] = std::clamp(cursor_[a], bounds[a][0], bounds[a][1]);
-  }
+  cursor_ = underlay_ ? clamp_to_bounds(underlay_->grid(), world) : world;
 }
 
 const WorldPoint& View3D::cursor() const {
@@ -289,7 +246,7 @@ std::array<double, 2> View3D::display_of(const WorldPoint& world) {
 }
 
 void View3D::render() {
-  scene_->window->Render();
+  scene_->window.render();
 }
 
 void View3D::refresh() {
@@ -298,7 +255,7 @@ void View3D::refresh() {
     scene.brain.actor->VisibilityOff();
     scene.positive.actor->VisibilityOff();
     scene.negative.actor->VisibilityOff();
-    scene.cursor_actor->VisibilityOff();
+    scene.cursor_lines->set_visible(false);
     return;
   }
   if (underlay_stale_) {
@@ -330,17 +287,13 @@ void View3D::refresh() {
     }
     overlay_stale_ = false;
   }
-  for (int axis = 0; axis < 3; ++axis) {
-    double a[3] = {cursor_[0], cursor_[1], cursor_[2]};
-    double b[3] = {cursor_[0], cursor_[1], cursor_[2]};
-    a[axis] -= kCursorArmMm;
-    b[axis] += kCursorArmMm;
-    scene.cursor_points->SetPoint(2 * axis, a);
-    scene.cursor_points->SetPoint(2 * axis + 1, b);
+  for (size_t axis = 0; axis < 3; ++axis) {
+    WorldPoint from = cursor_, to = cursor_;
+    from[axis] -= kCursorArmMm;
+    to[axis] += kCursorArmMm;
+    scene.cursor_lines->place(static_cast<int>(axis), from, to);
   }
-  scene.cursor_points->Modified();
-  scene.cursor_lines->Modified();
-  scene.cursor_actor->VisibilityOn();
+  scene.cursor_lines->set_visible(true);
   scene.renderer->ResetCameraClippingRange();
 }
 

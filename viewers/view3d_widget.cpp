@@ -1,52 +1,19 @@
 #include "viewers/view3d_widget.h"
 
 #include <QKeyEvent>
-#include <QMouseEvent>
-#include <QWheelEvent>
 
-#include <vtkGenericOpenGLRenderWindow.h>
-
+#include <array>
 #include <cmath>
+#include <utility>
 
 namespace viewers {
 
-View3DWidget::View3DWidget(QWidget* parent)
-    : VtkOpenGLWidget(parent), view_(std::make_unique<View3D>(render_window())) {
+View3DWidget::View3DWidget(QWidget* parent) : SceneHost(parent) {
   setMinimumSize(200, 200);
 }
 
-View3DWidget::~View3DWidget() {
-  // The scene frees OpenGL objects as it leaves the render window.
-  makeCurrent();
-  view_.reset();
-  doneCurrent();
-}
-
-void View3DWidget::set_underlay(std::shared_ptr<const neuro::Volume> volume) {
-  view_->set_underlay(std::move(volume));
-  request_render();
-}
-
-void View3DWidget::set_overlay(std::shared_ptr<const neuro::Volume> volume,
-                               std::optional<LayerStyle> style) {
-  view_->set_overlay(std::move(volume), style);
-  request_render();
-}
-
-void View3DWidget::set_overlay_style(const LayerStyle& style) {
-  view_->set_overlay_style(style);
-  request_render();
-}
-
-void View3DWidget::set_cursor(const WorldPoint& world) {
-  view_->set_cursor(world);
-  request_render();
-  const WorldPoint& c = view_->cursor();
-  emit cursor_moved(c[0], c[1], c[2]);
-}
-
-void View3DWidget::reset_camera(CameraView view) {
-  view_->reset_camera(view);
+void View3DWidget::reset_camera(CameraView from) {
+  view().reset_camera(from);
   request_render();
 }
 
@@ -56,7 +23,7 @@ void View3DWidget::mousePressEvent(QMouseEvent* event) {
     event->accept();
     return;
   }
-  VtkOpenGLWidget::mousePressEvent(event);
+  SceneHost::mousePressEvent(event);
 }
 
 void View3DWidget::mouseMoveEvent(QMouseEvent* event) {
@@ -64,46 +31,38 @@ void View3DWidget::mouseMoveEvent(QMouseEvent* event) {
     const QPointF delta = event->position() - last_drag_;
     last_drag_ = event->position();
     // Dragging right turns the head to the right; dragging up tips it back.
-    view_->rotate(-delta.x() * kDegreesPerPixel, delta.y() * kDegreesPerPixel);
+    view().rotate(-delta.x() * kDegreesPerPixel, delta.y() * kDegreesPerPixel);
     request_render();
     event->accept();
     return;
   }
-  VtkOpenGLWidget::mouseMoveEvent(event);
+  SceneHost::mouseMoveEvent(event);
 }
 
 void View3DWidget::wheelEvent(QWheelEvent* event) {
   // One notch (120) zooms by 10 %.
-  view_->zoom(std::pow(1.1, event->angleDelta().y() / 120.0));
+  view().zoom(std::pow(1.1, event->angleDelta().y() / 120.0));
   request_render();
   event->accept();
 }
 
 void View3DWidget::keyPressEvent(QKeyEvent* event) {
-  switch (event->key()) {
-    case Qt::Key_L:
-      reset_camera(CameraView::kLeft);
-      break;
-    case Qt::Key_R:
-      reset_camera(CameraView::kRight);
-      break;
-    case Qt::Key_A:
-      reset_camera(CameraView::kAnterior);
-      break;
-    case Qt::Key_P:
-      reset_camera(CameraView::kPosterior);
-      break;
-    case Qt::Key_S:
-      reset_camera(CameraView::kSuperior);
-      break;
-    case Qt::Key_I:
-      reset_camera(CameraView::kInferior);
-      break;
-    default:
-      VtkOpenGLWidget::keyPressEvent(event);
+  static constexpr std::array<std::pair<int, CameraView>, 6> kViewKeys{{
+      {Qt::Key_L, CameraView::kLeft},
+      {Qt::Key_R, CameraView::kRight},
+      {Qt::Key_A, CameraView::kAnterior},
+      {Qt::Key_P, CameraView::kPosterior},
+      {Qt::Key_S, CameraView::kSuperior},
+      {Qt::Key_I, CameraView::kInferior},
+  }};
+  for (const auto& [key, from] : kViewKeys) {
+    if (event->key() == key) {
+      reset_camera(from);
+      event->accept();
       return;
+    }
   }
-  event->accept();
+  SceneHost::keyPressEvent(event);
 }
 
 }  // namespace viewers

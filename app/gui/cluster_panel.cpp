@@ -63,21 +63,8 @@ std::vector<neuro::Cluster> overlay_clusters(const neuro::Volume& map, int64_t f
     c.peak_value = -c.peak_value;
     clusters.push_back(std::move(c));
   }
-  const auto& grid = map.grid();
-  const auto storage_index = [&](const neuro::Cluster& c) {
-    return grid.index(c.peak_voxel[0], c.peak_voxel[1], c.peak_voxel[2]);
-  };
   // find_clusters' order, so that equal thresholds give its table exactly.
-  std::sort(clusters.begin(), clusters.end(),
-            [&](const neuro::Cluster& a, const neuro::Cluster& b) {
-              const float pa = std::abs(a.peak_value), pb = std::abs(b.peak_value);
-              if (pa != pb) return pa > pb;
-              if (a.size_voxels != b.size_voxels) return a.size_voxels > b.size_voxels;
-              if (a.sign != b.sign) return a.sign > b.sign;
-              return storage_index(a) < storage_index(b);
-            });
-  for (size_t n = 0; n < clusters.size(); ++n)
-    clusters[n].id = static_cast<int>(n + 1);
+  neuro::order_clusters(clusters, map.grid());
   return clusters;
 }
 

@@ -23,8 +23,11 @@ struct Parser {
                             "Screenshot layout: ortho (three slices, the default), lightbox "
                             "(a mosaic of axial slices) or 3d (surfaces).",
                             "ortho|lightbox|3d"};
-  QCommandLineOption frame{
-      "frame", "Volume of a 4-D image shown in the screenshot, from 0 (default 0).", "N"};
+  QCommandLineOption frame{"frame", "Volume of a 4-D image shown, from 0 (default 0).", "N"};
+  QCommandLineOption timeline{
+      "timeline", "Decoding results' *_timeline.tsv: the decoded state along the time series.",
+      "TSV"};
+  QCommandLineOption open{"open", "Dataset or results folder to browse.", "FOLDER"};
   QCommandLineOption help{{"h", "help"}, "Show this help."};
   QCommandLineOption version{"version", "Show the version."};
 
@@ -33,8 +36,8 @@ struct Parser {
         "NeuroSeq viewer: orthogonal slices, a lightbox or 3-D surfaces of a NIfTI image "
         "with an optional overlay.");
     parser.addPositionalArgument("FILE", "NIfTI image to open as the underlay.", "[FILE]");
-    parser.addOptions(
-        {overlay, atlas, cursor, radiological, screenshot, size, layout, frame, help, version});
+    parser.addOptions({overlay, atlas, cursor, radiological, screenshot, size, layout, frame,
+                       timeline, open, help, version});
   }
 };
 
@@ -80,6 +83,8 @@ GuiOptions parse_command_line(const QStringList& arguments) {
   if (!files.empty()) options.underlay = to_path(files.front());
   if (p.parser.isSet(p.overlay)) options.overlay = to_path(p.parser.value(p.overlay));
   if (p.parser.isSet(p.atlas)) options.atlas = to_path(p.parser.value(p.atlas));
+  if (p.parser.isSet(p.timeline)) options.timeline = to_path(p.parser.value(p.timeline));
+  if (p.parser.isSet(p.open)) options.open = to_path(p.parser.value(p.open));
   if (p.parser.isSet(p.cursor)) {
     try {
       options.cursor = parse_point(p.parser.value(p.cursor).toStdString());

@@ -1,7 +1,8 @@
 #pragma once
 // neuroseq-gui [FILE] [--overlay MAP] [--atlas ATLAS] [--cursor X,Y,Z]
 //              [--radiological] [--screenshot OUT.png] [--size WxH]
-//              [--layout ortho|lightbox|3d] [--frame N]
+//              [--layout ortho|lightbox|3d] [--frame N] [--timeline TSV]
+//              [--open FOLDER]
 
 #include <QStringList>
 
@@ -26,7 +27,9 @@ struct GuiOptions {
   int height = 420;
   bool radiological = false;
   ScreenshotLayout layout = ScreenshotLayout::kOrtho;
-  int64_t frame = 0;  // volume of a 4-D image
+  int64_t frame = 0;                              // volume of a 4-D image
+  std::optional<std::filesystem::path> timeline;  // the window only
+  std::optional<std::filesystem::path> open;      // the window only
   bool help = false;
   bool version = false;
 };

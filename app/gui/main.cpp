@@ -103,6 +103,9 @@ int main(int argc, char** argv) {
     if (options.overlay) window.load_overlay(*options.overlay);
     if (options.atlas) window.load_atlas(*options.atlas);
     if (options.cursor) window.set_cursor(*options.cursor);
+    if (options.frame > 0) window.set_volume(static_cast<int>(options.frame));
+    if (options.timeline) window.load_decoded_timeline(*options.timeline);
+    if (options.open) window.open_dataset(*options.open);
   } catch (const std::exception& e) {
     QMessageBox::warning(&window, "Cannot open the file", QString::fromStdString(e.what()));
   }

@@ -13,6 +13,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
 
@@ -82,6 +83,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   series_dock->setObjectName("time_series_dock");
   series_dock->setWidget(time_series_);
   addDockWidget(Qt::BottomDockWidgetArea, series_dock);
+  series_dock->hide();  // until a 4-D image opens
   connect(time_series_, &TimeSeriesPanel::volume_changed, this, &MainWindow::set_volume);
   connect(view_tabs_, &ViewTabs::cursor_moved, this, [this](double x, double y, double z) {
     set_cursor({x, y, z});
@@ -176,6 +178,8 @@ void MainWindow::load_underlay(const std::filesystem::path& path) {
   view_tabs_->set_frame(0);
   view_tabs_->set_underlay(volume);
   time_series_->set_underlay(volume, path);
+  // The plot and the slider only mean something for a 4-D image.
+  findChild<QDockWidget*>("time_series_dock")->setVisible(volume->frames() > 1);
   underlay_name_ = QFileInfo(to_qstring(path)).fileName();
   RecentFiles().add(to_qstring(path));
   QSettings().setValue("last_directory", QFileInfo(to_qstring(path)).absolutePath());
@@ -358,7 +362,11 @@ void MainWindow::save_screenshot_dialog() {
 
 void MainWindow::restore_settings() {
   QSettings settings;
-  restoreGeometry(settings.value("window/geometry").toByteArray());
+  if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+    // First start: most of the screen, for three views and the docks.
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+      resize(screen->availableSize() * 0.85);
+  }
   restoreState(settings.value("window/state").toByteArray());
   set_radiological(settings.value("view/radiological", false).toBool());
   crosshair_action_->setChecked(settings.value("view/crosshair", true).toBool());

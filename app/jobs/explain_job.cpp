@@ -215,6 +215,8 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
     scores.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     write_faithfulness_tsv(config.output, curves.back());
+    write_window_relevance_tsv(config.output, name, data, predicted, relevance.targets,
+                               relevance.parcels, decoder.parcels);
     result.methods.push_back(scores);
     context.note(name + ": done in " + std::to_string(static_cast<int>(scores.seconds)) + " s");
   }

@@ -11,6 +11,7 @@
 //       group level: one-sample t over the subjects' maps, as z
 //   ..._clusters.tsv        peaks, sizes and regions of the maps
 //   method-<method>_faithfulness.tsv   accuracy as top parcels are occluded
+//   method-<method>_windows.tsv        every window's relevance per parcel
 // and for all methods explanations.tsv (faithfulness, deletion AUC with its
 // random control, agreement with the ground truth on simulated data, the
 // randomised-weights sanity check, conservation/completeness errors),

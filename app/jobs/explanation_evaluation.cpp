@@ -114,4 +114,42 @@ void write_faithfulness_tsv(const std::filesystem::path& folder, const MethodCur
   core::write_text_atomically(folder / ("method-" + curves.method + "_faithfulness.tsv"), text);
 }
 
+void write_window_relevance_tsv(const std::filesystem::path& folder, const std::string& method,
+                                const LabelledData& data, const std::vector<int>& predicted,
+                                const std::vector<int>& targets,
+                                const core::Tensor& parcel_relevance,
+                                const std::vector<std::string>& parcels) {
+  const auto state_name = [&](int s) {
+    return s >= 0 && static_cast<size_t>(s) < data.states.size()
+               ? data.states[static_cast<size_t>(s)]
+               : std::string("n/a");
+  };
+  const auto label = [](const std::string& value) { return value.empty() ? "n/a" : value; };
+  std::string text =
+      "subject\tsession\ttask\trun\tfirst_frame\tonset_s\ttrue_state\tdecoded_state\texplained_"
+      "state";
+  for (const auto& parcel : parcels)
+    text += "\t" + parcel;
+  text += "\n";
+  const int64_t p = parcel_relevance.size(1);
+  char number[64];
+  for (size_t w = 0; w < data.refs.size(); ++w) {
+    const WindowRef& ref = data.refs[w];
+    const neuro::BoldRun& run = *ref.run->run;
+    std::snprintf(number, sizeof(number), "%.3f",
+                  static_cast<double>(ref.start) * ref.run->series.tr_seconds);
+    text += label(run.subject) + "\t" + label(run.session) + "\t" + label(run.task) + "\t" +
+            label(run.run) + "\t" + std::to_string(ref.start) + "\t" + number + "\t" +
+            state_name(data.table.states[w]) + "\t" + state_name(predicted[w]) + "\t" +
+            state_name(targets[w]);
+    const float* row = parcel_relevance.data() + static_cast<int64_t>(w) * p;
+    for (int64_t j = 0; j < p; ++j) {
+      std::snprintf(number, sizeof(number), "\t%.6g", static_cast<double>(row[j]));
+      text += number;
+    }
+    text += "\n";
+  }
+  core::write_text_atomically(folder / ("method-" + method + "_windows.tsv"), text);
+}
+
 }  // namespace jobs

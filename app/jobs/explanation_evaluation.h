@@ -40,4 +40,13 @@ MethodCurves evaluate_method(core::WindowClassifier& model, const LabelledData& 
 // method-<method>_faithfulness.tsv: fraction, accuracy, random_accuracy.
 void write_faithfulness_tsv(const std::filesystem::path& folder, const MethodCurves& curves);
 
+// method-<method>_windows.tsv: one row per window (subject, session, task,
+// run, first frame, onset in seconds, true, decoded and explained state) with
+// its relevance summed over frames, one column per parcel (`parcels` names).
+void write_window_relevance_tsv(const std::filesystem::path& folder, const std::string& method,
+                                const LabelledData& data, const std::vector<int>& predicted,
+                                const std::vector<int>& targets,
+                                const core::Tensor& parcel_relevance,
+                                const std::vector<std::string>& parcels);
+
 }  // namespace jobs

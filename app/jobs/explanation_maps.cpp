@@ -23,6 +23,28 @@ neuro::LabelAtlas load_atlas(const std::filesystem::path& atlas,
   return neuro::LabelAtlas::load(atlas, options);
 }
 
+// The header fields and the name of a relevance map of `method` about `state`.
+struct RelevanceMap {
+  neuro::StatmapInfo info;
+  neuro::StatmapName name;
+};
+
+RelevanceMap relevance_map(const std::string& subject, const std::string& space,
+                           const std::string& method, const std::string& state) {
+  RelevanceMap map;
+  const std::string stat = method_stat_label(method);
+  map.info.intent = neuro::StatIntent::kEstimate;
+  map.info.intent_name = ("relevance-" + stat).substr(0, 15);
+  map.info.method = method;
+  map.info.state = state;
+  map.info.units = "relevance";
+  map.name.subject = subject;
+  map.name.space = space;
+  map.name.stat = stat;
+  map.name.state = state;
+  return map;
+}
+
 }  // namespace
 
 ParcelPainter::ParcelPainter(const std::filesystem::path& atlas,
@@ -87,20 +109,9 @@ std::filesystem::path export_relevance_map(const neuro::Volume& map, const Parce
                                            const std::string& subject, const std::string& space,
                                            const std::string& method, const std::string& state,
                                            double threshold) {
-  const std::string stat = method_stat_label(method);
-  neuro::StatmapInfo info;
-  info.intent = neuro::StatIntent::kEstimate;
-  info.intent_name = ("relevance-" + stat).substr(0, 15);
-  info.method = method;
-  info.state = state;
-  info.units = "relevance";
-  info.threshold = threshold;
-  neuro::StatmapName name;
-  name.subject = subject;
-  name.space = space;
-  name.stat = stat;
-  name.state = state;
-  return write_map_and_clusters(map, info, folder, name, threshold, painter.atlas());
+  RelevanceMap out = relevance_map(subject, space, method, state);
+  out.info.threshold = threshold;
+  return write_map_and_clusters(map, out.info, folder, out.name, threshold, painter.atlas());
 }
 
 std::filesystem::path export_relevance_frames(std::span<const float> frames, int64_t frame_count,
@@ -116,20 +127,10 @@ std::filesystem::path export_relevance_frames(std::span<const float> frames, int
     if (t == 0) map = neuro::Volume(one.grid(), frame_count, tr);
     std::copy(one.data().begin(), one.data().end(), map.frame(t).begin());
   }
-  const std::string stat = method_stat_label(method);
-  neuro::StatmapInfo info;
-  info.intent = neuro::StatIntent::kEstimate;
-  info.intent_name = ("relevance-" + stat).substr(0, 15);
-  info.method = method;
-  info.state = state;
-  info.units = "relevance";
-  info.per_frame = true;
-  neuro::StatmapName name;
-  name.subject = "group";
-  name.space = space;
-  name.stat = stat + "time";
-  name.state = state;
-  return neuro::write_statmap(map, info, folder, name).image;
+  RelevanceMap out = relevance_map("group", space, method, state);
+  out.info.per_frame = true;
+  out.name.stat += "time";
+  return neuro::write_statmap(map, out.info, folder, out.name).image;
 }
 
 std::filesystem::path export_group_z(std::span<const double> subject_maps, int64_t subjects,

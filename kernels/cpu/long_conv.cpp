@@ -26,22 +26,6 @@ int resolve_threads(int requested) {
 }
 
 // ---------------------------------------------------------------------------
-// Checks
-
-void check(const LongConvShape& s, bool ok_pointers, const char* op) {
-  auto fail = [op](const std::string& what) {
-    throw std::invalid_argument(std::string(op) + ": " + what);
-  };
-  if (s.batch < 0 || s.channels < 0) fail("batch and channels must be >= 0");
-  if (s.length < 1) fail("length must be >= 1, got " + std::to_string(s.length));
-  if (s.kernel_length < 1 || s.kernel_length > s.length) {
-    fail("kernel_length must be in [1, length=" + std::to_string(s.length) + "], got " +
-         std::to_string(s.kernel_length));
-  }
-  if (!ok_pointers) fail("a required buffer is null");
-}
-
-// ---------------------------------------------------------------------------
 // Direct path.
 //
 // Both the forward and du are
@@ -171,7 +155,7 @@ LongConvAlgorithm long_conv_choose_algorithm(const LongConvShape& shape, bool ba
 
 void long_conv_forward(const LongConvShape& shape, const float* u, const float* k, const float* d,
                        float* y, const LongConvOptions& options) {
-  check(shape, u && k && y, "long_conv_forward");
+  check_long_conv_shape(shape, u && k && y, "long_conv_forward");
   if (shape.batch == 0 || shape.channels == 0) return;
   const int threads = resolve_threads(options.threads);
   LongConvAlgorithm algorithm = options.algorithm;
@@ -189,7 +173,7 @@ void long_conv_forward(const LongConvShape& shape, const float* u, const float* 
 void long_conv_backward(const LongConvShape& shape, const float* u, const float* k, const float* d,
                         const float* dy, float* du, float* dk, float* dd,
                         const LongConvOptions& options) {
-  check(shape, u && k && dy, "long_conv_backward");
+  check_long_conv_shape(shape, u && k && dy, "long_conv_backward");
   if (shape.batch == 0 || shape.channels == 0) {
     // Empty sums: the parameter gradients are zero.
     if (dk) std::fill(dk, dk + shape.kernel_size(), 0.0f);

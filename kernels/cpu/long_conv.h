@@ -37,6 +37,8 @@
 // never on another sample, and a NaN or inf in one of the two reaches both.
 
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 
 namespace kernels::cpu {
 
@@ -52,6 +54,22 @@ struct LongConvShape {
   // Number of floats in u, y, dy, du: B * L * H.
   int64_t signal_size() const { return batch * length * channels; }
 };
+
+// Throws std::invalid_argument("<op>: ...") for a shape outside the ranges
+// above or a missing buffer. Inline: every backend checks the same way, and
+// the CUDA module does not link the CPU kernels.
+inline void check_long_conv_shape(const LongConvShape& s, bool ok_pointers, const char* op) {
+  auto fail = [op](const std::string& what) {
+    throw std::invalid_argument(std::string(op) + ": " + what);
+  };
+  if (s.batch < 0 || s.channels < 0) fail("batch and channels must be >= 0");
+  if (s.length < 1) fail("length must be >= 1, got " + std::to_string(s.length));
+  if (s.kernel_length < 1 || s.kernel_length > s.length) {
+    fail("kernel_length must be in [1, length=" + std::to_string(s.length) + "], got " +
+         std::to_string(s.kernel_length));
+  }
+  if (!ok_pointers) fail("a required buffer is null");
+}
 
 enum class LongConvAlgorithm { kAuto, kFft, kDirect };
 

@@ -34,19 +34,6 @@ using detail::fft_row_stride;
 using detail::grid_for;
 using detail::kThreads;
 
-void check(const LongConvShape& s, bool ok_pointers, const char* op) {
-  auto fail = [op](const std::string& what) {
-    throw std::invalid_argument(std::string(op) + ": " + what);
-  };
-  if (s.batch < 0 || s.channels < 0) fail("batch and channels must be >= 0");
-  if (s.length < 1) fail("length must be >= 1, got " + std::to_string(s.length));
-  if (s.kernel_length < 1 || s.kernel_length > s.length) {
-    fail("kernel_length must be in [1, length=" + std::to_string(s.length) + "], got " +
-         std::to_string(s.kernel_length));
-  }
-  if (!ok_pointers) fail("a required buffer is null");
-}
-
 // Floats in one buffer of padded rows; the batch is split into chunks below it.
 constexpr int64_t kChunkFloats = int64_t{1} << 28;
 // A transpose tile: 32 times by 32 channels, moved by 32 x 8 threads.
@@ -228,7 +215,7 @@ int64_t long_conv_fft_size(const LongConvShape& shape) {
 
 void long_conv_forward(const LongConvShape& shape, const float* u, const float* k, const float* d,
                        float* y) {
-  check(shape, u && k && y, "long_conv_forward (cuda)");
+  cpu::check_long_conv_shape(shape, u && k && y, "long_conv_forward (cuda)");
   if (shape.batch == 0 || shape.channels == 0) return;
   const int64_t n = cuda::long_conv_fft_size(shape), stride = fft_row_stride(n);
   const DeviceBuffer kernel = kernel_spectra(shape, k, n);
@@ -243,7 +230,7 @@ void long_conv_forward(const LongConvShape& shape, const float* u, const float* 
 
 void long_conv_backward(const LongConvShape& shape, const float* u, const float* k, const float* d,
                         const float* dy, float* du, float* dk, float* dd) {
-  check(shape, u && k && dy, "long_conv_backward (cuda)");
+  cpu::check_long_conv_shape(shape, u && k && dy, "long_conv_backward (cuda)");
   const int64_t H = shape.channels;
   if (shape.batch == 0 || H == 0) {
     // Empty sums: the parameter gradients are zero.

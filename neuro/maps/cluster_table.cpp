@@ -208,6 +208,11 @@ std::vector<Cluster> find_clusters(const Volume& map, const ClusterOptions& opti
     }
   }
 
+  order_clusters(clusters, grid);
+  return clusters;
+}
+
+void order_clusters(std::vector<Cluster>& clusters, const Grid& grid) {
   const auto storage_index = [&](const Cluster& c) {
     return grid.index(c.peak_voxel[0], c.peak_voxel[1], c.peak_voxel[2]);
   };
@@ -220,7 +225,6 @@ std::vector<Cluster> find_clusters(const Volume& map, const ClusterOptions& opti
   });
   for (size_t n = 0; n < clusters.size(); ++n)
     clusters[n].id = static_cast<int>(n + 1);
-  return clusters;
 }
 
 const std::vector<std::string>& cluster_table_columns() {

@@ -58,6 +58,11 @@ double voxel_volume_mm3(const Affine& affine);
 std::vector<Cluster> find_clusters(const Volume& map, const ClusterOptions& options = {},
                                    const LabelAtlas* atlas = nullptr);
 
+// Sorts clusters of a map on `grid` as find_clusters does (|peak| descending,
+// then size, then positive before negative, then peak voxel in storage order)
+// and numbers them from 1: tables assembled another way list in the same order.
+void order_clusters(std::vector<Cluster>& clusters, const Grid& grid);
+
 // The columns written by format_cluster_table, in order.
 const std::vector<std::string>& cluster_table_columns();
 

@@ -12,69 +12,52 @@
 #include "app/jobs/decode_linear_job.h"
 #include "app/jobs/explain_job.h"
 #include "app/jobs/glm_job.h"
-#include "app/jobs/simulate_job.h"
 #include "app/jobs/train_job.h"
-#include "temp_dir.h"
+#include "job_config.h"
+#include "simulated_folder.h"
 
 namespace neuroseq_test {
 
 struct BrowsePipeline {
-  std::unique_ptr<TempDir> dir = std::make_unique<TempDir>("browse_pipeline");
-  std::filesystem::path root = dir->path();
+  // At the simulator's own 3 mm rather than the tiny 5 mm: the browsing
+  // tests' clusters and picture were worked out on this grid.
+  std::unique_ptr<SimulatedFolder> folder = std::make_unique<SimulatedFolder>(
+      "browse_pipeline", TinyDataset{.subjects = 3, .rest_runs = 0, .task_runs = 1, .seed = 3},
+      [](neuro::SimulationOptions& sim) {
+        sim.task_frames = 100;
+        sim.space.voxel_size_mm = 3.0;
+      });
+  std::filesystem::path root = folder->path();
   std::filesystem::path dataset = root / "ds";
   std::filesystem::path decoding = root / "decoding";
   std::filesystem::path decoder_dir = root / "decoder";
   std::filesystem::path explanations = root / "explanations";
   std::filesystem::path glm = root / "glm";
-  neuro::SimulationSummary simulation;
+  const neuro::SimulationSummary& simulation = folder->summary();
   jobs::TrainResult decoder;
   jobs::ExplainResult explained;
 
   BrowsePipeline() {
     const jobs::JobContext quiet;
-    neuro::SimulationOptions sim;
-    sim.output_root = dataset;
-    sim.subjects = 3;
-    sim.rest_runs = 0;
-    sim.task_runs = 1;
-    sim.task_frames = 100;
-    sim.space.atlas = neuro::AtlasChoice::kPhantom;
-    sim.seed = 3;
-    simulation = jobs::run_simulate(sim, quiet);
-
     jobs::SeriesRecipe recipe;
     recipe.atlas = simulation.atlas_image;
     recipe.atlas_names = simulation.atlas_table;
     recipe.clean.filter = neuro::CleanOptions::Filter::kCosine;
     recipe.clean.high_pass_hz = 0.008;
 
-    jobs::LinearDecodeConfig linear;
-    linear.dataset = dataset;
-    linear.recipe = recipe;
-    linear.output = decoding;
-    jobs::run_decode_linear(linear, quiet);
+    jobs::run_decode_linear(config_on<jobs::LinearDecodeConfig>(dataset, recipe, decoding), quiet);
 
-    jobs::TrainConfig train;
-    train.dataset = dataset;
-    train.recipe = recipe;
+    auto train = config_on<jobs::TrainConfig>(dataset, recipe, decoder_dir);
     train.steps = 20;
-    train.output = decoder_dir;
     decoder = jobs::run_train(train, quiet);
 
-    jobs::ExplainConfig explain;
-    explain.dataset = dataset;
-    explain.recipe = recipe;
+    auto explain = config_on<jobs::ExplainConfig>(dataset, recipe, explanations);
     explain.decoder = decoder.decoder;
     explain.methods = {"gradient", "input_x_gradient"};
     explain.stride = 4;
-    explain.output = explanations;
     explained = jobs::run_explain(explain, quiet);
 
-    jobs::GlmConfig glm_config;
-    glm_config.dataset = dataset;
-    glm_config.recipe = recipe;
-    glm_config.output = glm;
-    jobs::run_glm(glm_config, quiet);
+    jobs::run_glm(config_on<jobs::GlmConfig>(dataset, recipe, glm), quiet);
   }
 
   // sub-group map of `stat` ("grad", "ixg", "z") and `state` in `folder`.

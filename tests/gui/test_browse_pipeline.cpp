@@ -23,10 +23,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "app/gui/cluster_panel.h"
 #include "app/gui/data_browser.h"
@@ -39,29 +37,18 @@
 #include "neuro/image/nifti_reader.h"
 #include "neuro/maps/cluster_table.h"
 #include "screen_pixels.h"
+#include "text_files.h"
 #include "viewers/offscreen_renderer.h"
 #include "viewers/ortho_view_widget.h"
 
 namespace fs = std::filesystem;
 using neuroseq_test::browse_pipeline;
+using neuroseq_test::files_ending;
 using neuroseq_test::find_pixels;
+using neuroseq_test::read_text;
 using viewers::Plane;
 
 namespace {
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<fs::path> files_ending(const fs::path& folder, const std::string& ending) {
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(folder))
-    if (e.path().filename().string().ends_with(ending)) files.push_back(e.path());
-  return files;
-}
 
 neuro::LabelAtlas sim_atlas() {
   return neuro::LabelAtlas::load(browse_pipeline().simulation.atlas_image);
@@ -184,7 +171,7 @@ TEST(BrowsePipeline, BrowserListsSubjectsRunsModelsAndMaps) {
   EXPECT_TRUE(text->isReadOnly());
   fs::path json = p.decoder.decoder;
   json.replace_extension(".json");
-  EXPECT_EQ(text->toPlainText().toStdString(), slurp(json));
+  EXPECT_EQ(text->toPlainText().toStdString(), read_text(json));
 }
 
 TEST(BrowsePipeline, ClusterTableFollowsTheThresholdsAndJumpsToEachPeak) {
@@ -269,7 +256,7 @@ TEST(BrowsePipeline, ClusterTableFollowsTheThresholdsAndJumpsToEachPeak) {
 
 TEST(BrowsePipeline, CursorOnAGroundTruthRegionReadsItsWeightAndName) {
   const auto& p = browse_pipeline();
-  const auto truth = nlohmann::json::parse(slurp(p.simulation.truth_json));
+  const auto truth = nlohmann::json::parse(read_text(p.simulation.truth_json));
   const neuro::LabelAtlas atlas = sim_atlas();
   const neuro::Volume underlay = neuro::read_volume(p.simulation.underlay);
   gui::MainWindow window;

@@ -9,10 +9,10 @@
 #include <cstdlib>
 #include <memory>
 
+#include "offscreen_scene.h"
 #include "phantom.h"
 #include "screen_pixels.h"
 #include "viewers/colorbar.h"
-#include "viewers/offscreen_renderer.h"
 #include "viewers/ortho_view.h"
 
 using viewers::ColormapName;
@@ -43,28 +43,13 @@ void expect_colour(QRgb got, const viewers::Rgba& want, int tolerance, const cha
   EXPECT_NEAR(qBlue(got), want.b, tolerance) << where;
 }
 
-class ColorbarRender : public ::testing::Test {
+class ColorbarRender : public neuroseq_test::OffscreenScene<viewers::OrthoView> {
  protected:
-  void SetUp() override {
-    try {
-      renderer_ = std::make_unique<viewers::OffscreenRenderer>(kWidth, kHeight);
-    } catch (const std::exception& e) {
-      GTEST_SKIP() << e.what();
-    }
-    view_ = std::make_unique<viewers::OrthoView>(renderer_->render_window());
-    view_->set_underlay(std::make_shared<neuro::Volume>(neuroseq_test::head_volume()));
-  }
-  void TearDown() override {
-    view_.reset();
-    renderer_.reset();
-  }
+  ColorbarRender() : OffscreenScene(kWidth, kHeight, neuroseq_test::Opening::kHead) {}
   void show_blob(const LayerStyle& style) {
     view_->set_overlay(
         std::make_shared<neuro::Volume>(neuroseq_test::blob_volume({24, -16, 18}, 9, 5)), style);
   }
-
-  std::unique_ptr<viewers::OffscreenRenderer> renderer_;
-  std::unique_ptr<viewers::OrthoView> view_;
 };
 
 }  // namespace

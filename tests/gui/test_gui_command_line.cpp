@@ -90,6 +90,13 @@ TEST(ParseCommandLine, ReadsEveryOption) {
   EXPECT_EQ(lightbox.frame, 12);
   EXPECT_EQ(gui::parse_command_line({"g", "a.nii", "--layout=3d"}).layout,
             gui::ScreenshotLayout::k3d);
+
+  const auto browsing = gui::parse_command_line(
+      {"g", "bold.nii.gz", "--timeline", "d/model-linear_timeline.tsv", "--open", "demo-output"});
+  EXPECT_EQ(browsing.timeline->string(), "d/model-linear_timeline.tsv");
+  EXPECT_EQ(browsing.open->string(), "demo-output");
+  EXPECT_FALSE(lightbox.timeline);
+  EXPECT_FALSE(lightbox.open);
 }
 
 TEST(ParseCommandLine, RejectsBadUsageWithOneLine) {

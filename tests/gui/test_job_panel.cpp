@@ -16,9 +16,7 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,8 +27,8 @@
 #include "app/gui/main_window.h"
 #include "app/gui/path_field.h"
 #include "app/gui/results_panel.h"
-#include "app/jobs/simulate_job.h"
-#include "temp_dir.h"
+#include "simulated_folder.h"
+#include "text_files.h"
 #include "viewers/offscreen_renderer.h"
 
 namespace fs = std::filesystem;
@@ -68,16 +66,9 @@ bool run_to_the_end(JobPanel& panel) {
 
 // training_loss of history.tsv, one per step.
 std::vector<double> training_losses(const fs::path& history) {
-  std::ifstream in(history);
-  std::string line;
-  std::getline(in, line);
   std::vector<double> losses;
-  while (std::getline(in, line)) {
-    std::istringstream cells(line);
-    double step = 0, loss = 0;
-    cells >> step >> loss;
-    losses.push_back(loss);
-  }
+  for (const auto& row : neuroseq_test::read_tsv(history).rows)
+    losses.push_back(std::stod(row.at(1)));
   return losses;
 }
 
@@ -85,40 +76,26 @@ std::vector<double> training_losses(const fs::path& history) {
 class JobPanelTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::make_unique<neuroseq_test::TempDir>("job_panel");
-    neuro::SimulationOptions sim;
-    sim.output_root = dir_->path() / "ds";
-    sim.space.atlas = neuro::AtlasChoice::kPhantom;
-    sim.space.voxel_size_mm = 5.0;
-    sim.subjects = 3;
-    sim.rest_runs = 0;
-    sim.task_runs = 1;
-    sim.seed = 8;
-    summary_ = std::make_unique<neuro::SimulationSummary>(jobs::run_simulate(sim, {}));
+    simulated_ = std::make_unique<neuroseq_test::SimulatedFolder>(
+        "job_panel",
+        neuroseq_test::TinyDataset{.subjects = 3, .rest_runs = 0, .task_runs = 1, .seed = 8});
   }
-  static void TearDownTestSuite() {
-    summary_.reset();
-    dir_.reset();
-  }
+  static void TearDownTestSuite() { simulated_.reset(); }
 
   static void fill_dataset(JobPanel& panel) {
-    set_path(panel, "dataset", summary_->root);
-    set_path(panel, "atlas", summary_->atlas_image);
+    set_path(panel, "dataset", simulated_->summary().root);
+    set_path(panel, "atlas", simulated_->summary().atlas_image);
   }
 
-  static std::unique_ptr<neuroseq_test::TempDir> dir_;
-  static std::unique_ptr<neuro::SimulationSummary> summary_;
+  static inline std::unique_ptr<neuroseq_test::SimulatedFolder> simulated_;
 };
-
-std::unique_ptr<neuroseq_test::TempDir> JobPanelTest::dir_;
-std::unique_ptr<neuro::SimulationSummary> JobPanelTest::summary_;
 
 }  // namespace
 
 TEST_F(JobPanelTest, AnIncompleteFormSaysWhatIsMissingAndRunsNothing) {
   JobPanel panel;
   ASSERT_TRUE(panel.choose("Decode"));
-  set_path(panel, "dataset", summary_->root);
+  set_path(panel, "dataset", simulated_->summary().root);
   press(panel, "run_job");
   EXPECT_FALSE(panel.runner()->is_running());
   EXPECT_EQ(panel.status_text(), "Atlas: choose a path");
@@ -138,7 +115,7 @@ TEST_F(JobPanelTest, DecodingFromThePanelOpensItsResults) {
   ASSERT_EQ(panel.current_form()->title(), "Decode");
   fill_dataset(panel);
   field<QComboBox>(panel, "model")->setCurrentText("linear");
-  const fs::path output = dir_->path() / "decoding";
+  const fs::path output = simulated_->path() / "decoding";
   set_path(panel, "output", output);
   QSignalSpy results_ready(&panel, &JobPanel::results_ready);
   ASSERT_TRUE(run_to_the_end(panel)) << panel.log_text().toStdString();
@@ -160,7 +137,7 @@ TEST_F(JobPanelTest, PretrainingDrawsItsLossesLive) {
   ASSERT_TRUE(panel.choose("Pretrain an encoder"));
   fill_dataset(panel);
   field<QSpinBox>(panel, "steps")->setValue(10);
-  const fs::path output = dir_->path() / "pretrained";
+  const fs::path output = simulated_->path() / "pretrained";
   set_path(panel, "output", output);
   ASSERT_TRUE(run_to_the_end(panel)) << panel.log_text().toStdString();
 
@@ -188,7 +165,7 @@ TEST_F(JobPanelTest, CancelStopsARunningJob) {
   ASSERT_TRUE(panel.choose("Pretrain an encoder"));
   fill_dataset(panel);
   field<QSpinBox>(panel, "steps")->setValue(100000);
-  set_path(panel, "output", dir_->path() / "cancelled");
+  set_path(panel, "output", simulated_->path() / "cancelled");
   QSignalSpy metric(panel.runner(), &JobRunner::metric_recorded);
   QSignalSpy cancelled(panel.runner(), &JobRunner::cancelled);
   press(panel, "run_job");
@@ -207,7 +184,7 @@ TEST_F(JobPanelTest, CancelStopsARunningJob) {
 TEST_F(JobPanelTest, SimulatingFromThePanelWritesADataset) {
   JobPanel panel;
   ASSERT_TRUE(panel.choose("Simulate a dataset"));
-  const fs::path output = dir_->path() / "simulated";
+  const fs::path output = simulated_->path() / "simulated";
   set_path(panel, "output", output);
   field<QSpinBox>(panel, "subjects")->setValue(1);
   field<QSpinBox>(panel, "task_runs")->setValue(1);

@@ -5,19 +5,20 @@
 #include <QImage>
 #include <QSignalSpy>
 #include <QTest>
+#include <QWheelEvent>
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <memory>
 
+#include "offscreen_scene.h"
 #include "phantom.h"
 #include "screen_pixels.h"
 #include "viewers/colorbar.h"
 #include "viewers/lightbox_layout.h"
 #include "viewers/lightbox_view.h"
 #include "viewers/lightbox_widget.h"
-#include "viewers/offscreen_renderer.h"
 
 using neuroseq_test::find_pixels;
 
@@ -26,14 +27,6 @@ namespace {
 constexpr int kWidth = 800;
 constexpr int kHeight = 480;
 const neuroseq_test::Point kBlob{24, -16, 19};
-
-viewers::LayerStyle orange() {
-  viewers::LayerStyle style;
-  style.colormap = viewers::ColormapName::kRedYellow;
-  style.range = {0, 10};
-  style.thresholds = viewers::Thresholds{1, 1};
-  return style;
-}
 
 // 3 x 4 tiles 12 mm apart centred on z = 13: z = -53, -41, ..., 19 (tile 6),
 // ..., 79, all on the head's voxel centres (odd z from -59 to 59).
@@ -46,23 +39,18 @@ viewers::LightboxOptions twelve_mm_apart() {
   return options;
 }
 
-class LightboxRender : public ::testing::Test {
+// The head in a shown 640 x 400 widget, tiles as twelve_mm_apart.
+void show_twelve_mm_apart(viewers::LightboxWidget& widget) {
+  widget.resize(640, 400);
+  widget.set_underlay(std::make_shared<neuro::Volume>(neuroseq_test::head_volume()));
+  widget.view().set_options(twelve_mm_apart());
+  widget.show();
+  ASSERT_TRUE(QTest::qWaitForWindowExposed(&widget));
+}
+
+class LightboxRender : public neuroseq_test::OffscreenScene<viewers::LightboxView> {
  protected:
-  void SetUp() override {
-    try {
-      renderer_ = std::make_unique<viewers::OffscreenRenderer>(kWidth, kHeight);
-    } catch (const std::exception& e) {
-      GTEST_SKIP() << e.what();
-    }
-    view_ = std::make_unique<viewers::LightboxView>(renderer_->render_window());
-    view_->set_underlay(std::make_shared<neuro::Volume>(neuroseq_test::head_volume()));
-  }
-  void TearDown() override {
-    view_.reset();
-    renderer_.reset();
-  }
-  std::unique_ptr<viewers::OffscreenRenderer> renderer_;
-  std::unique_ptr<viewers::LightboxView> view_;
+  LightboxRender() : OffscreenScene(kWidth, kHeight, neuroseq_test::Opening::kHead) {}
 };
 
 }  // namespace
@@ -100,7 +88,7 @@ TEST(LightboxLayout, DefaultDepthsSpreadOverTheUnderlayOnVoxelCentres) {
 TEST_F(LightboxRender, TheBlobShowsInTheTileOfItsDepthAtItsPosition) {
   view_->set_options(twelve_mm_apart());
   view_->set_overlay(std::make_shared<neuro::Volume>(neuroseq_test::blob_volume(kBlob, 5, 5)),
-                     orange());
+                     neuroseq_test::orange_blob_style());
   const QImage image = renderer_->grab();
   const auto tiles = view_->tiles();
   ASSERT_EQ(tiles.size(), 12u);
@@ -180,11 +168,7 @@ TEST_F(LightboxRender, DisplayPositionsMapToWorldPointsAndBack) {
 
 TEST(LightboxWidgetTest, AClickMovesTheCursorToTheWorldPointUnderIt) {
   viewers::LightboxWidget widget;
-  widget.resize(640, 400);
-  widget.set_underlay(std::make_shared<neuro::Volume>(neuroseq_test::head_volume()));
-  widget.view().set_options(twelve_mm_apart());
-  widget.show();
-  ASSERT_TRUE(QTest::qWaitForWindowExposed(&widget));
+  ASSERT_NO_FATAL_FAILURE(show_twelve_mm_apart(widget));
   QSignalSpy moved(&widget, &viewers::LightboxWidget::cursor_moved);
   const viewers::WorldPoint target{-20, 30, 19};
   const auto position = widget.widget_position_of(target);
@@ -197,4 +181,24 @@ TEST(LightboxWidgetTest, AClickMovesTheCursorToTheWorldPointUnderIt) {
   EXPECT_NEAR(args[0].toDouble(), target[0], pixel_mm);
   EXPECT_NEAR(args[1].toDouble(), target[1], pixel_mm);
   EXPECT_NEAR(args[2].toDouble(), 19, 1e-9);
+}
+
+// Half notches (as touchpads send) add up: nothing moves until a whole notch
+// is in, then every tile moves by the 12 mm between two tiles.
+TEST(LightboxWidgetTest, AWholeWheelNotchMovesEveryTileByOneTileGap) {
+  viewers::LightboxWidget widget;
+  ASSERT_NO_FATAL_FAILURE(show_twelve_mm_apart(widget));
+  const QPointF centre(320, 200);
+  const auto turn = [&](int eighths) {
+    QWheelEvent wheel(centre, widget.mapToGlobal(centre), QPoint(), QPoint(0, eighths),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(&widget, &wheel);
+  };
+  turn(60);
+  EXPECT_EQ(widget.view().z_range(), (std::array<double, 2>{13, 13}));
+  turn(60);
+  EXPECT_EQ(widget.view().z_range(), (std::array<double, 2>{25, 25}));
+  EXPECT_NEAR(widget.view().tiles()[6].z, 19 + 12, 1e-9);
+  turn(-240);
+  EXPECT_EQ(widget.view().z_range(), (std::array<double, 2>{1, 1}));
 }

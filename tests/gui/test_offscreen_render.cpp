@@ -6,11 +6,11 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
 #include "neuro/image/volume.h"
+#include "offscreen_scene.h"
 #include "phantom.h"
 #include "screen_pixels.h"
 #include "temp_dir.h"
@@ -19,6 +19,7 @@
 
 namespace fs = std::filesystem;
 using neuroseq_test::find_pixels;
+using neuroseq_test::keep_screenshot;
 using viewers::Plane;
 
 namespace {
@@ -27,38 +28,9 @@ const neuroseq_test::Point kBlobCentre{24, -16, 18};
 constexpr int kWidth = 900;
 constexpr int kHeight = 320;
 
-viewers::LayerStyle orange() {
-  viewers::LayerStyle style;
-  style.colormap = viewers::ColormapName::kRedYellow;
-  style.range = {0, 10};  // the blob's 5 is orange
-  style.thresholds = viewers::Thresholds{1, 1};
-  return style;
-}
-
-// Keeps a copy of a picture for people to look at when asked to.
-void keep(const QImage& image, const std::string& name) {
-  if (const char* dir = std::getenv("NEUROSEQ_KEEP_SCREENSHOTS")) {
-    viewers::save_png(image, fs::path(dir) / name);
-  }
-}
-
-class OffscreenRender : public ::testing::Test {
+class OffscreenRender : public neuroseq_test::OffscreenScene<viewers::OrthoView> {
  protected:
-  void SetUp() override {
-    try {
-      renderer_ = std::make_unique<viewers::OffscreenRenderer>(kWidth, kHeight);
-    } catch (const std::exception& e) {
-      GTEST_SKIP() << e.what();
-    }
-    view_ = std::make_unique<viewers::OrthoView>(renderer_->render_window());
-  }
-  void TearDown() override {
-    view_.reset();  // before the window it draws in
-    renderer_.reset();
-  }
-
-  std::unique_ptr<viewers::OffscreenRenderer> renderer_;
-  std::unique_ptr<viewers::OrthoView> view_;
+  OffscreenRender() : OffscreenScene(kWidth, kHeight, neuroseq_test::Opening::kNothing) {}
 };
 
 }  // namespace
@@ -66,7 +38,7 @@ class OffscreenRender : public ::testing::Test {
 TEST_F(OffscreenRender, OverlayBlobIsDrawnWhereItsWorldPositionProjects) {
   view_->set_underlay(std::make_shared<neuro::Volume>(neuroseq_test::head_volume()));
   view_->set_overlay(std::make_shared<neuro::Volume>(neuroseq_test::blob_volume(kBlobCentre, 9, 5)),
-                     orange());
+                     neuroseq_test::orange_blob_style());
   view_->set_cursor(kBlobCentre);
 
   // Through a PNG file and back, as a report would use it.
@@ -75,7 +47,7 @@ TEST_F(OffscreenRender, OverlayBlobIsDrawnWhereItsWorldPositionProjects) {
   viewers::save_png(renderer_->grab(), png);
   const QImage image(QString::fromStdString(png.string()));
   ASSERT_FALSE(image.isNull());
-  keep(image, "ortho_overlay.png");
+  keep_screenshot(image, "ortho_overlay.png");
   ASSERT_EQ(image.width(), kWidth);
   ASSERT_EQ(image.height(), kHeight);
 
@@ -122,7 +94,7 @@ TEST_F(OffscreenRender, EdgeLettersAndCrosshairAreDrawn) {
 TEST_F(OffscreenRender, RadiologicalConventionMirrorsTheAxialAndCoronalViews) {
   view_->set_underlay(std::make_shared<neuro::Volume>(neuroseq_test::head_volume()));
   view_->set_overlay(std::make_shared<neuro::Volume>(neuroseq_test::blob_volume(kBlobCentre, 9, 5)),
-                     orange());
+                     neuroseq_test::orange_blob_style());
   view_->set_cursor(kBlobCentre);
   const auto axial_centre_x = [&] {
     const auto frames = view_->frames();
@@ -131,7 +103,7 @@ TEST_F(OffscreenRender, RadiologicalConventionMirrorsTheAxialAndCoronalViews) {
   const QImage neurological = renderer_->grab();
   view_->set_convention(viewers::Convention::kRadiological);
   const QImage radiological = renderer_->grab();
-  keep(radiological, "ortho_radiological.png");
+  keep_screenshot(radiological, "ortho_radiological.png");
   const auto frames = view_->frames();
   const auto& rect = frames[0].rect;
   const QRect axial = neuroseq_test::image_rect(rect.x, rect.y, rect.width, rect.height, kHeight);

@@ -15,7 +15,6 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -25,34 +24,23 @@
 #include "app/gui/main_window.h"
 #include "app/gui/results_panel.h"
 #include "app/jobs/decode_linear_job.h"
-#include "app/jobs/simulate_job.h"
-#include "temp_dir.h"
+#include "job_config.h"
+#include "simulated_folder.h"
+#include "text_files.h"
 
 namespace fs = std::filesystem;
+using neuroseq_test::read_text;
+using neuroseq_test::read_tsv;
 
 namespace {
 
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The confusion TSV read independently of the panel: [true][decoded].
 std::vector<std::vector<long>> confusion_from_tsv(const fs::path& file) {
-  std::istringstream in(slurp(file));
-  std::string line;
-  std::getline(in, line);  // header
   std::vector<std::vector<long>> rows;
-  while (std::getline(in, line)) {
-    std::istringstream cells(line);
-    std::string state;
-    std::getline(cells, state, '\t');
+  for (const auto& cells : read_tsv(file).rows) {
     std::vector<long> row;
-    long count = 0;
-    while (cells >> count)
-      row.push_back(count);
+    for (size_t decoded = 1; decoded < cells.size(); ++decoded)  // after the state's name
+      row.push_back(std::stol(cells[decoded]));
     rows.push_back(row);
   }
   return rows;
@@ -68,43 +56,34 @@ QString label_text(const QWidget& panel, const char* name) {
 class ResultsPanelTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::make_unique<neuroseq_test::TempDir>("results_panel");
-    neuro::SimulationOptions sim;
-    sim.output_root = dir_->path() / "ds";
-    sim.space.atlas = neuro::AtlasChoice::kPhantom;
-    sim.space.voxel_size_mm = 5.0;
-    sim.subjects = 3;
-    sim.rest_runs = 0;
-    sim.task_runs = 1;
-    sim.seed = 3;
-    const auto summary = jobs::run_simulate(sim, {});
-    jobs::LinearDecodeConfig decode;
-    decode.dataset = summary.root;
-    decode.recipe.atlas = summary.atlas_image;
-    decode.output = folder();
-    jobs::run_decode_linear(decode, {});
+    simulated_ = std::make_unique<neuroseq_test::SimulatedFolder>(
+        "results_panel",
+        neuroseq_test::TinyDataset{.subjects = 3, .rest_runs = 0, .task_runs = 1, .seed = 3});
+    const auto& summary = simulated_->summary();
+    jobs::SeriesRecipe recipe;
+    recipe.atlas = summary.atlas_image;
+    jobs::run_decode_linear(
+        neuroseq_test::config_on<jobs::LinearDecodeConfig>(summary.root, recipe, folder()), {});
   }
-  static void TearDownTestSuite() { dir_.reset(); }
+  static void TearDownTestSuite() { simulated_.reset(); }
 
-  static fs::path folder() { return dir_->path() / "decoding"; }
+  static fs::path folder() { return simulated_->path() / "decoding"; }
   static fs::path scores_file() { return folder() / "model-linear_scores.json"; }
   static fs::path confusion_file() { return folder() / "model-linear_confusion.tsv"; }
   // A copy of the results folder to break.
   static fs::path copy_of_results(const std::string& name) {
-    const fs::path copy = dir_->path() / name;
+    const fs::path copy = simulated_->path() / name;
     fs::copy(folder(), copy, fs::copy_options::recursive);
     return copy;
   }
 
-  static std::unique_ptr<neuroseq_test::TempDir> dir_;
+  static inline std::unique_ptr<neuroseq_test::SimulatedFolder> simulated_;
 };
-
-std::unique_ptr<neuroseq_test::TempDir> ResultsPanelTest::dir_;
 
 }  // namespace
 
 TEST_F(ResultsPanelTest, ShowsTheScoresOfTheFolder) {
-  const auto scores = nlohmann::json::parse(slurp(scores_file()));
+  const auto scores = nlohmann::json::parse(read_text(scores_file()));
   gui::ResultsPanel panel;
   ASSERT_TRUE(panel.open_folder(folder())) << panel.message().toStdString();
   const auto text = [](double v) { return QString::number(v, 'f', 3); };
@@ -155,7 +134,7 @@ TEST_F(ResultsPanelTest, HeatmapCellsAreTheConfusionTsvsCounts) {
     }
     EXPECT_NEAR(share, 1.0, 1e-12);  // every simulated state has test windows
   }
-  const auto scores = nlohmann::json::parse(slurp(scores_file()));
+  const auto scores = nlohmann::json::parse(read_text(scores_file()));
   EXPECT_EQ(total, scores["windows"].get<long>());
   // Painting a filled matrix must not fail.
   gui::ConfusionHeatmap copy;
@@ -191,7 +170,7 @@ TEST_F(ResultsPanelTest, CorruptScoresFileGivesOneLineNamingIt) {
 TEST_F(ResultsPanelTest, MissingFieldAndMissingFilesAreNamed) {
   gui::ResultsPanel panel;
   const fs::path no_field = copy_of_results("no_field");
-  auto scores = nlohmann::json::parse(slurp(scores_file()));
+  auto scores = nlohmann::json::parse(read_text(scores_file()));
   scores.erase("accuracy");
   std::ofstream(no_field / "model-linear_scores.json") << scores.dump(2);
   EXPECT_FALSE(panel.open_folder(no_field));
@@ -205,7 +184,7 @@ TEST_F(ResultsPanelTest, MissingFieldAndMissingFilesAreNamed) {
             (no_tsv / "model-linear_confusion.tsv").string() + ": cannot be read");
 
   const fs::path bad_count = copy_of_results("bad_count");
-  std::string tsv = slurp(confusion_file());
+  std::string tsv = read_text(confusion_file());
   tsv.replace(tsv.rfind('\t') + 1, 1, "x");  // the last row's last count
   std::ofstream(bad_count / "model-linear_confusion.tsv") << tsv;
   EXPECT_FALSE(panel.open_folder(bad_count));
@@ -214,7 +193,7 @@ TEST_F(ResultsPanelTest, MissingFieldAndMissingFilesAreNamed) {
       << message;
   EXPECT_NE(message.find("is not a count"), std::string::npos) << message;
 
-  const fs::path empty = dir_->path() / "empty";
+  const fs::path empty = simulated_->path() / "empty";
   fs::create_directories(empty);
   EXPECT_FALSE(panel.open_folder(empty));
   EXPECT_TRUE(panel.message().toStdString().starts_with(empty.string() + ": no model-*"));
@@ -241,7 +220,7 @@ TEST_F(ResultsPanelTest, MainWindowOpensTheFolderInItsResultsDock) {
   EXPECT_FALSE(docks->results_dock()->isVisible());
   ASSERT_TRUE(docks->open_results_folder(folder()));
   EXPECT_TRUE(docks->results_dock()->isVisible());
-  const auto scores = nlohmann::json::parse(slurp(scores_file()));
+  const auto scores = nlohmann::json::parse(read_text(scores_file()));
   EXPECT_EQ(label_text(*docks->results_panel(), "accuracy"),
             QString::number(scores["accuracy"].get<double>(), 'f', 3));
 }

@@ -7,12 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <memory>
 
+#include "offscreen_scene.h"
 #include "phantom.h"
 #include "screen_pixels.h"
-#include "viewers/offscreen_renderer.h"
 #include "viewers/view3d.h"
 
 using neuroseq_test::find_pixels;
@@ -47,28 +46,14 @@ viewers::LayerStyle thresholded(double threshold) {
   return style;
 }
 
-class View3DRender : public ::testing::Test {
+class View3DRender : public neuroseq_test::OffscreenScene<viewers::View3D> {
  protected:
-  void SetUp() override {
-    try {
-      renderer_ = std::make_unique<viewers::OffscreenRenderer>(kSize, kSize);
-    } catch (const std::exception& e) {
-      GTEST_SKIP() << e.what();
-    }
-    view_ = std::make_unique<viewers::View3D>(renderer_->render_window());
-    view_->set_underlay(std::make_shared<neuro::Volume>(neuroseq_test::head_volume()));
-  }
-  void TearDown() override {
-    view_.reset();
-    renderer_.reset();
-  }
+  View3DRender() : OffscreenScene(kSize, kSize, neuroseq_test::Opening::kHead) {}
   // The image point of a world point, from the renderer's own transform.
   QPointF projected(const neuroseq_test::Point& world) {
     const auto display = view_->display_of(world);
     return {display[0], kSize - display[1]};
   }
-  std::unique_ptr<viewers::OffscreenRenderer> renderer_;
-  std::unique_ptr<viewers::View3D> view_;
 };
 
 }  // namespace
@@ -77,9 +62,7 @@ TEST_F(View3DRender, OverlaySurfacesAppearWhereTheirCentresProject) {
   view_->set_overlay(two_blobs(), thresholded(1));
   view_->reset_camera(viewers::CameraView::kSuperior);
   const QImage image = renderer_->grab();
-  if (const char* dir = std::getenv("NEUROSEQ_KEEP_SCREENSHOTS")) {
-    viewers::save_png(image, std::string(dir) + "/view3d_superior.png");
-  }
+  neuroseq_test::keep_screenshot(image, "view3d_superior.png");
   // The brain's grey surface fills a good part of the picture.
   const auto brain = find_pixels(image, image.rect(), [](QRgb p) {
     return std::abs(qRed(p) - qBlue(p)) < 12 && qGray(p) > 25;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -13,25 +14,18 @@
 
 #include "cli_runner.h"
 #include "temp_dir.h"
+#include "text_files.h"
 
 namespace fs = std::filesystem;
+using neuroseq_test::count_lines;
 using neuroseq_test::expect_one_line_error;
+using neuroseq_test::files_ending;
+using neuroseq_test::read_text;
 using neuroseq_test::run_neuroseq;
 using neuroseq_test::TempDir;
+using neuroseq_test::tsv_cells;
 
 namespace {
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-long count_lines(const fs::path& path) {
-  const std::string text = slurp(path);
-  return static_cast<long>(std::count(text.begin(), text.end(), '\n'));
-}
 
 // One simulated dataset and one short pretraining run for the whole suite.
 class CliEncoder : public ::testing::Test {
@@ -43,12 +37,12 @@ class CliEncoder : public ::testing::Test {
                               " --subjects 3 --rest-runs 1 --task-runs 1 --atlas phantom --seed 5",
                           dir_->path());
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const auto& e : fs::directory_iterator(ds / "sim")) {
-      const auto name = e.path().filename().string();
-      if (name.ends_with("_dseg.nii.gz")) atlas_ = e.path();
-      if (name.ends_with("desc-brain_mask.nii.gz")) mask_ = e.path();
-    }
-    ASSERT_FALSE(atlas_.empty());
+    const auto atlases = files_ending(ds / "sim", "_dseg.nii.gz");
+    ASSERT_EQ(atlases.size(), 1u);
+    atlas_ = atlases[0];
+    const auto masks = files_ending(ds / "sim", "desc-brain_mask.nii.gz");
+    ASSERT_EQ(masks.size(), 1u);
+    mask_ = masks[0];
     r = run_neuroseq("pretrain " + ds.string() + " --atlas " + atlas_.string() +
                          " --steps 30 --checkpoint-every 10 --frames 16 -o " + model_dir().string(),
                      dir_->path());
@@ -78,7 +72,7 @@ TEST_F(CliEncoder, PretrainingWritesModelHistoryAndProvenance) {
   EXPECT_TRUE(fs::exists(model_dir() / "model.json"));
   EXPECT_TRUE(fs::exists(model_dir() / "checkpoint.safetensors"));
   EXPECT_EQ(count_lines(model_dir() / "history.tsv"), 1 + 30);  // header + one row per step
-  const auto record = nlohmann::json::parse(slurp(model_dir() / "pretrain.json"));
+  const auto record = nlohmann::json::parse(read_text(model_dir() / "pretrain.json"));
   EXPECT_EQ(record["config"]["steps"].get<int>(), 30);
   EXPECT_EQ(record["config"]["objective"].get<std::string>(), "causal");
   EXPECT_TRUE(record["provenance"]["inputs"].contains(atlas_.string()));
@@ -87,7 +81,7 @@ TEST_F(CliEncoder, PretrainingWritesModelHistoryAndProvenance) {
   EXPECT_GE(record["result"]["validation_runs"].get<int>(), 1);
   EXPECT_LT(record["result"]["validation_loss"].get<double>(),
             record["result"]["validation_baseline"].get<double>());
-  const auto config = nlohmann::json::parse(slurp(model_dir() / "model.json"));
+  const auto config = nlohmann::json::parse(read_text(model_dir() / "model.json"));
   EXPECT_EQ(config["kind"].get<std::string>(), "neuroseq-pretrained-encoder");
   EXPECT_EQ(config["parcels"].size(), config["encoder"]["parcels"].get<size_t>());
 }
@@ -102,8 +96,7 @@ TEST_F(CliEncoder, RerunWithoutResumeIsRefusedAndResumeContinues) {
                        " --steps 30 --frames 16 --resume -o " + model_dir().string(),
                    scratch());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto history = slurp(model_dir() / "history.tsv");
-  EXPECT_EQ(std::count(history.begin(), history.end(), '\n'), 31);
+  EXPECT_EQ(count_lines(model_dir() / "history.tsv"), 1 + 30);
 }
 
 TEST_F(CliEncoder, FineTunedAndFrozenDecodersWriteTheirResults) {
@@ -113,13 +106,14 @@ TEST_F(CliEncoder, FineTunedAndFrozenDecodersWriteTheirResults) {
                             " --steps 40 -o " + out.string(),
                         scratch());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto scores = nlohmann::json::parse(slurp(out / "model-longconv-pretrained_scores.json"));
+  const auto scores =
+      nlohmann::json::parse(read_text(out / "model-longconv-pretrained_scores.json"));
   EXPECT_EQ(scores["folds"].get<int>(), 3);
   const long windows = scores["windows"].get<long>();
   EXPECT_GT(windows, 0);
   EXPECT_EQ(count_lines(out / "model-longconv-pretrained_predictions.tsv"), 1 + windows);
   // The timeline has one row per frame of each (test) task run.
-  const auto timeline = slurp(out / "model-longconv-pretrained_timeline.tsv");
+  const auto timeline = read_text(out / "model-longconv-pretrained_timeline.tsv");
   EXPECT_EQ(timeline.rfind("subject\ttask\trun\tframe", 0), 0u);
   EXPECT_GT(std::count(timeline.begin(), timeline.end(), '\n'), 3 * 50);
   EXPECT_EQ(scores["config"]["pretrained"].get<std::string>(), model().string());
@@ -130,7 +124,7 @@ TEST_F(CliEncoder, FineTunedAndFrozenDecodersWriteTheirResults) {
                        " --freeze --permutations 20 -o " + out.string(),
                    scratch());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto frozen = nlohmann::json::parse(slurp(out / "model-longconv-frozen_scores.json"));
+  const auto frozen = nlohmann::json::parse(read_text(out / "model-longconv-frozen_scores.json"));
   const double p = frozen["permutation_p"].get<double>();
   EXPECT_GE(p, 1.0 / 21.0);  // never below 1 / (1 + permutations)
   EXPECT_LE(p, 1.0);
@@ -212,7 +206,7 @@ TEST_F(CliEncoder, TrainedDecoderEvaluatesUnseenSubjectsOnly) {
                             " --subject 01 --subject 02 --steps 40 -o " + decoder_dir.string(),
                         scratch());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto config = nlohmann::json::parse(slurp(decoder_dir / "decoder.json"));
+  const auto config = nlohmann::json::parse(read_text(decoder_dir / "decoder.json"));
   EXPECT_EQ(config["kind"].get<std::string>(), "neuroseq-decoder");
   EXPECT_EQ(config["subjects"], nlohmann::json({"01", "02"}));
   EXPECT_EQ(config["states"].size(), 4u);
@@ -223,7 +217,7 @@ TEST_F(CliEncoder, TrainedDecoderEvaluatesUnseenSubjectsOnly) {
                        out.string(),
                    scratch());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto scores = nlohmann::json::parse(slurp(out / "model-decoder_scores.json"));
+  const auto scores = nlohmann::json::parse(read_text(out / "model-decoder_scores.json"));
   EXPECT_EQ(scores["subjects"], nlohmann::json({"03"}));
   EXPECT_EQ(count_lines(out / "model-decoder_predictions.tsv"), 1 + scores["windows"].get<long>());
   EXPECT_TRUE(fs::exists(out / "model-decoder_timeline.tsv"));
@@ -250,22 +244,41 @@ TEST_F(CliEncoder, ExplainAndGlmWriteMapsTablesAndReport) {
                        out.string(),
                    scratch());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto table = slurp(out / "explanations.tsv");
+  const auto table = read_text(out / "explanations.tsv");
   EXPECT_EQ(table.rfind("method\tfaithfulness_fraction", 0), 0u) << table;
   EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 3);
   // Integrated gradients with 64 Gauss-Legendre nodes: completeness within 1 %.
   const auto ig = table.find("integrated_gradients\t");
   ASSERT_NE(ig, std::string::npos);
-  std::istringstream row(table.substr(ig, table.find('\n', ig) - ig));
-  std::string cell;
-  std::vector<std::string> cells;
-  while (std::getline(row, cell, '\t'))
-    cells.push_back(cell);
+  const auto cells = tsv_cells(table.substr(ig, table.find('\n', ig) - ig));
   ASSERT_EQ(cells.size(), 10u);
   EXPECT_LT(std::stod(cells[8]), 0.01);
   EXPECT_TRUE(fs::exists(out / "report.html"));
   EXPECT_TRUE(fs::exists(out / "plots" / "faithfulness.png"));
   EXPECT_TRUE(fs::exists(out / "method-lrp_faithfulness.tsv"));
+  // Every window's relevance per parcel, explaining the decoded state.
+  {
+    const auto decoder = nlohmann::json::parse(read_text(decoder_dir / "decoder.json"));
+    std::istringstream windows(read_text(out / "method-lrp_windows.tsv"));
+    std::string line;
+    std::getline(windows, line);
+    EXPECT_EQ(line.rfind("subject\tsession\ttask\trun\tfirst_frame\tonset_s\ttrue_state\t"
+                         "decoded_state\texplained_state\t",
+                         0),
+              0u)
+        << line;
+    const auto columns = static_cast<size_t>(std::count(line.begin(), line.end(), '\t') + 1);
+    EXPECT_EQ(columns, 9 + decoder["parcels"].size());
+    long rows = 0;
+    while (std::getline(windows, line)) {
+      const auto cells = tsv_cells(line);
+      ASSERT_EQ(cells.size(), columns) << line;
+      EXPECT_EQ(cells[0], "03");
+      EXPECT_EQ(cells[8], cells[7]) << "the decoded state is the one explained: " << line;
+      ++rows;
+    }
+    EXPECT_GT(rows, 0);
+  }
   long maps = 0, frame_maps = 0, clusters = 0;
   for (const auto& e : fs::directory_iterator(out)) {
     const auto name = e.path().filename().string();
@@ -282,7 +295,7 @@ TEST_F(CliEncoder, ExplainAndGlmWriteMapsTablesAndReport) {
   const auto glm = scratch() / "glm";
   r = run_neuroseq("glm " + dataset().string() + atlas_option() + " -o " + glm.string(), scratch());
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto record = nlohmann::json::parse(slurp(glm / "glm.json"));
+  const auto record = nlohmann::json::parse(read_text(glm / "glm.json"));
   EXPECT_EQ(record["subjects"].size(), 3u);
   EXPECT_EQ(record["group_dof"].get<double>(), 2.0);
   bool found = false;

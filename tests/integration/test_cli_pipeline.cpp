@@ -10,6 +10,7 @@
 #include "cli_runner.h"
 #include "neuro/series/parcel_series.h"
 #include "temp_dir.h"
+#include "text_files.h"
 
 namespace fs = std::filesystem;
 using neuroseq_test::run_neuroseq;
@@ -31,11 +32,9 @@ TEST(CliPipeline, SimulateExtractDecode) {
   EXPECT_EQ(info["dims"].size(), 4u);
   EXPECT_NEAR(info["tr_seconds"].get<double>(), 2.0, 1e-6);
 
-  fs::path atlas;
-  for (const auto& e : fs::directory_iterator(ds / "sim")) {
-    if (e.path().string().ends_with("_dseg.nii.gz")) atlas = e.path();
-  }
-  ASSERT_FALSE(atlas.empty());
+  const auto atlases = neuroseq_test::files_ending(ds / "sim", "_dseg.nii.gz");
+  ASSERT_EQ(atlases.size(), 1u);
+  const fs::path& atlas = atlases[0];
   r = run_neuroseq("extract " + bold.string() + " --atlas " + atlas.string() +
                        " --clean --filter cosine --high-pass 0.01 -o " + (dir / "s.tsv").string(),
                    dir.path());

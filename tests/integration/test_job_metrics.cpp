@@ -5,20 +5,15 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
+#include <cmath>
 #include <memory>
-#include <numeric>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/jobs/pretrain_job.h"
-#include "app/jobs/simulate_job.h"
 #include "app/jobs/train_job.h"
-#include "temp_dir.h"
-
-namespace fs = std::filesystem;
+#include "simulated_folder.h"
+#include "text_files.h"
 
 namespace {
 
@@ -44,76 +39,45 @@ std::vector<Point> only(const std::vector<Point>& points, const std::string& ser
   return out;
 }
 
-// Columns of history.tsv: step, training_loss, validation_loss ("n/a" or a
-// number).
-std::vector<std::vector<std::string>> read_history(const fs::path& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);  // header
-  std::vector<std::vector<std::string>> rows;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::stringstream fields(line);
-    std::string cell;
-    while (std::getline(fields, cell, '\t'))
-      cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
 // Two subjects with a rest and a task run each on the phantom at 5 mm: enough
 // runs to hold one out for validation, small enough to stay quick.
 class JobMetrics : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::make_unique<neuroseq_test::TempDir>("job_metrics");
-    neuro::SimulationOptions options;
-    options.output_root = dir_->path() / "ds";
-    options.space.atlas = neuro::AtlasChoice::kPhantom;
-    options.space.voxel_size_mm = 5.0;
-    options.subjects = 2;
-    options.rest_runs = 1;
-    options.task_runs = 1;
-    options.rest_frames = 120;
-    options.seed = 4;
-    summary_ = std::make_unique<neuro::SimulationSummary>(jobs::run_simulate(options, {}));
+    simulated_ = std::make_unique<neuroseq_test::SimulatedFolder>(
+        "job_metrics",
+        neuroseq_test::TinyDataset{.subjects = 2, .rest_runs = 1, .task_runs = 1, .seed = 4},
+        [](neuro::SimulationOptions& options) { options.rest_frames = 120; });
   }
-  static void TearDownTestSuite() {
-    summary_.reset();
-    dir_.reset();
-  }
+  static void TearDownTestSuite() { simulated_.reset(); }
 
+  static const neuro::SimulationSummary& summary() { return simulated_->summary(); }
   static jobs::SeriesRecipe recipe() {
     jobs::SeriesRecipe r;
-    r.atlas = summary_->atlas_image;
+    r.atlas = summary().atlas_image;
     return r;
   }
 
-  static std::unique_ptr<neuroseq_test::TempDir> dir_;
-  static std::unique_ptr<neuro::SimulationSummary> summary_;
+  static inline std::unique_ptr<neuroseq_test::SimulatedFolder> simulated_;
 };
-
-std::unique_ptr<neuroseq_test::TempDir> JobMetrics::dir_;
-std::unique_ptr<neuro::SimulationSummary> JobMetrics::summary_;
 
 }  // namespace
 
 TEST_F(JobMetrics, PretrainingRecordsEveryStepsLossAndTheValidations) {
   constexpr int kSteps = 40;
   jobs::PretrainConfig config;
-  config.datasets = {summary_->root};
+  config.datasets = {summary().root};
   config.recipe = recipe();
   config.steps = kSteps;
   config.frames = 16;
   config.validation_fraction = 0.25;
-  config.output = dir_->path() / "pretrained";
+  config.output = simulated_->path() / "pretrained";
   std::vector<Point> points;
   const auto result = jobs::run_pretrain(config, recording_context(points));
 
   const auto train = only(points, "train loss");
   ASSERT_EQ(train.size(), static_cast<size_t>(kSteps));
-  const auto history = read_history(config.output / "history.tsv");
+  const auto history = neuroseq_test::read_tsv(config.output / "history.tsv").rows;
   ASSERT_EQ(history.size(), static_cast<size_t>(kSteps));
   for (size_t i = 0; i < train.size(); ++i) {
     EXPECT_EQ(train[i].step, static_cast<double>(i + 1));
@@ -143,10 +107,10 @@ TEST_F(JobMetrics, PretrainingRecordsEveryStepsLossAndTheValidations) {
 TEST_F(JobMetrics, FineTuningRecordsEveryStepsLoss) {
   constexpr int kSteps = 12;
   jobs::TrainConfig config;
-  config.dataset = summary_->root;
+  config.dataset = summary().root;
   config.recipe = recipe();
   config.steps = kSteps;
-  config.output = dir_->path() / "decoder";
+  config.output = simulated_->path() / "decoder";
   std::vector<Point> points;
   jobs::run_train(config, recording_context(points));
   const auto train = only(points, "train loss");

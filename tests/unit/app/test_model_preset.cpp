@@ -1,16 +1,22 @@
 // Presets' fine-tuning settings: the head warm-up is read from [finetune],
 // defaults to none, and is rejected where it is out of range or meaningless.
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
 
 #include "app/jobs/model_preset.h"
+#include "error_of.h"
 #include "temp_dir.h"
 
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr const char* kEncoder = R"([encoder]
 mixer = "longconv"
@@ -19,65 +25,60 @@ layers = 1
 max_frames = 16
 )";
 
-std::filesystem::path write_preset(const neuroseq_test::TempDir& dir, const std::string& text) {
-  const auto file = dir / "preset.toml";
-  std::ofstream(file) << kEncoder << text;
-  return file;
-}
-
-std::string error_of(const std::filesystem::path& file) {
-  try {
-    jobs::load_preset(file.string());
-  } catch (const std::runtime_error& e) {
-    return e.what();
+// A preset file of kEncoder followed by the settings a test writes.
+class ModelPreset : public ::testing::Test {
+ protected:
+  std::filesystem::path write_preset(const std::string& settings) const {
+    std::ofstream(file()) << kEncoder << settings;
+    return file();
   }
-  return "";
-}
+  // What loading the preset with these settings throws; "" when it loads.
+  std::string load_error(const std::string& settings) const {
+    const auto preset = write_preset(settings);
+    return neuroseq_test::error_of<std::runtime_error>([&] { jobs::load_preset(preset.string()); });
+  }
+  std::filesystem::path file() const { return dir_ / "preset.toml"; }
 
-TEST(ModelPreset, HeadWarmupStepsAreReadFromFinetune) {
-  neuroseq_test::TempDir dir("preset");
-  const auto file = write_preset(dir, "[finetune]\nsteps = 500\nhead_warmup_steps = 200\n");
+ private:
+  neuroseq_test::TempDir dir_{"preset"};
+};
+
+TEST_F(ModelPreset, HeadWarmupStepsAreReadFromFinetune) {
+  const auto file = write_preset("[finetune]\nsteps = 500\nhead_warmup_steps = 200\n");
   const auto preset = jobs::load_preset(file.string());
   EXPECT_EQ(preset.finetune.head_warmup_steps, 200);
   EXPECT_EQ(preset.finetune.steps, 500);
   EXPECT_EQ(preset.pretrain.head_warmup_steps, 0);
 }
 
-TEST(ModelPreset, HeadWarmupDefaultsToNone) {
-  neuroseq_test::TempDir dir("preset");
-  const auto file = write_preset(dir, "[finetune]\nsteps = 500\n");
+TEST_F(ModelPreset, HeadWarmupDefaultsToNone) {
+  const auto file = write_preset("[finetune]\nsteps = 500\n");
   EXPECT_EQ(jobs::load_preset(file.string()).finetune.head_warmup_steps, 0);
 }
 
-TEST(ModelPreset, NegativeHeadWarmupIsOneLineNamingFileAndKey) {
-  neuroseq_test::TempDir dir("preset");
-  const auto file = write_preset(dir, "[finetune]\nhead_warmup_steps = -5\n");
-  const std::string message = error_of(file);
-  EXPECT_NE(message.find(file.string()), std::string::npos) << message;
-  EXPECT_NE(message.find("[finetune]"), std::string::npos) << message;
-  EXPECT_NE(message.find("head_warmup_steps"), std::string::npos) << message;
-  EXPECT_NE(message.find("-5"), std::string::npos) << message;
-  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+TEST_F(ModelPreset, NegativeHeadWarmupIsOneLineNamingFileAndKey) {
+  const std::string message = load_error("[finetune]\nhead_warmup_steps = -5\n");
+  EXPECT_THAT(message, HasSubstr(file().string()));
+  EXPECT_THAT(message, HasSubstr("[finetune]"));
+  EXPECT_THAT(message, HasSubstr("head_warmup_steps"));
+  EXPECT_THAT(message, HasSubstr("-5"));
+  EXPECT_THAT(message, Not(HasSubstr("\n")));
 }
 
-TEST(ModelPreset, HeadWarmupOfTheWrongTypeIsRejected) {
-  neuroseq_test::TempDir dir("preset");
-  const auto file = write_preset(dir, "[finetune]\nhead_warmup_steps = 2.5\n");
-  const std::string message = error_of(file);
-  EXPECT_NE(message.find("head_warmup_steps"), std::string::npos) << message;
-  EXPECT_NE(message.find("wrong type"), std::string::npos) << message;
+TEST_F(ModelPreset, HeadWarmupOfTheWrongTypeIsRejected) {
+  const std::string message = load_error("[finetune]\nhead_warmup_steps = 2.5\n");
+  EXPECT_THAT(message, HasSubstr("head_warmup_steps"));
+  EXPECT_THAT(message, HasSubstr("wrong type"));
 }
 
-TEST(ModelPreset, HeadWarmupIsUnknownToPretraining) {
+TEST_F(ModelPreset, HeadWarmupIsUnknownToPretraining) {
   // Pretraining has no classifier head to warm up.
-  neuroseq_test::TempDir dir("preset");
-  const auto file = write_preset(dir, "[pretrain]\nhead_warmup_steps = 10\n");
-  const std::string message = error_of(file);
-  EXPECT_NE(message.find("[pretrain]"), std::string::npos) << message;
-  EXPECT_NE(message.find("unknown key 'head_warmup_steps'"), std::string::npos) << message;
+  const std::string message = load_error("[pretrain]\nhead_warmup_steps = 10\n");
+  EXPECT_THAT(message, HasSubstr("[pretrain]"));
+  EXPECT_THAT(message, HasSubstr("unknown key 'head_warmup_steps'"));
 }
 
-TEST(ModelPreset, ShippedPresetsLoad) {
+TEST_F(ModelPreset, ShippedPresetsLoad) {
   for (const auto& name : jobs::preset_names()) {
     SCOPED_TRACE(name);
     const auto preset = jobs::load_preset(name);

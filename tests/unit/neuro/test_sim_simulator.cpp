@@ -27,6 +27,7 @@
 #include "neuro/sim/simulator.h"
 #include "neuro/sim/task_design.h"
 #include "temp_dir.h"
+#include "tiny_simulation.h"
 
 namespace fs = std::filesystem;
 
@@ -64,17 +65,13 @@ std::set<std::string> files_under(const fs::path& root) {
   return files;
 }
 
+// One subject with one short event-design task run, at 4 mm.
 neuro::SimulationOptions small_options(const fs::path& root) {
-  neuro::SimulationOptions options;
-  options.output_root = root;
-  options.space.atlas = neuro::AtlasChoice::kPhantom;
+  auto options = neuroseq_test::tiny_simulation(
+      root, {.subjects = 1, .rest_runs = 0, .task_runs = 1, .seed = 7});
   options.space.voxel_size_mm = 4.0;
-  options.subjects = 1;
-  options.rest_runs = 0;
-  options.task_runs = 1;
   options.task_frames = 40;
   options.design = neuro::DesignKind::kEvent;
-  options.seed = 7;
   return options;
 }
 
@@ -137,18 +134,11 @@ class SimulatedDataset : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = std::make_unique<neuroseq_test::TempDir>("sim_dataset");
-    neuro::SimulationOptions options;
-    options.output_root = dir_->path() / "derivatives";
-    options.space.atlas = neuro::AtlasChoice::kPhantom;
-    options.space.voxel_size_mm = 5.0;
-    options.subjects = 2;
-    options.rest_runs = 1;
-    options.task_runs = 1;
-    options.rest_frames = 200;
-    options.task_frames = 150;
-    options.seed = 11;
-    options_ = options;
-    summary_ = neuro::simulate_dataset(options);
+    options_ = neuroseq_test::tiny_simulation(
+        dir_->path() / "derivatives", {.subjects = 2, .rest_runs = 1, .task_runs = 1, .seed = 11});
+    options_.rest_frames = 200;
+    options_.task_frames = 150;
+    summary_ = neuro::simulate_dataset(options_);
   }
   static void TearDownTestSuite() { dir_.reset(); }
 

@@ -173,7 +173,11 @@ TEST(DefaultOverlayStyle, FollowsTheSignsOfTheMap) {
   EXPECT_EQ(diverging.range.min, -5);
   EXPECT_EQ(diverging.range.max, 5);
   ASSERT_TRUE(diverging.thresholds);
-  EXPECT_EQ(diverging.thresholds->positive, 0);
+  // 5 % of the largest magnitude on either side.
+  EXPECT_DOUBLE_EQ(diverging.thresholds->positive, 0.25);
+  EXPECT_DOUBLE_EQ(diverging.thresholds->negative, 0.25);
+  ASSERT_TRUE(viewers::default_overlay_style(std::vector<float>{0, 1, 3}).thresholds);
+  EXPECT_EQ(viewers::default_overlay_style(std::vector<float>{0, 1, 3}).thresholds->positive, 0);
 
   const std::vector<float> positive{0, 1, 3};
   EXPECT_EQ(viewers::default_overlay_style(positive).colormap, ColormapName::kHot);
