@@ -110,6 +110,14 @@ void ClusterPanel::set_map(std::shared_ptr<const neuro::Volume> map, int64_t fra
   recompute();
 }
 
+void ClusterPanel::set_frame(int64_t frame) {
+  if (!map_) return;
+  const int64_t clamped = std::clamp<int64_t>(frame, 0, map_->frames() - 1);
+  if (clamped == frame_) return;
+  frame_ = clamped;
+  recompute();
+}
+
 void ClusterPanel::clear_map() {
   map_.reset();
   recompute();

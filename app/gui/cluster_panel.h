@@ -41,6 +41,8 @@ class ClusterPanel : public QWidget {
   void set_map(std::shared_ptr<const neuro::Volume> map, int64_t frame, double positive,
                double negative);
   void clear_map();
+  // The time point of a 4-D map; recomputes when it changes the frame used.
+  void set_frame(int64_t frame);
   void set_atlas(std::shared_ptr<const neuro::LabelAtlas> atlas);
   // Recomputes after `debounce_ms` without a further change.
   void set_thresholds(double positive, double negative);

@@ -482,6 +482,7 @@ void MainWindow::set_volume(int volume) {
   }
   views_->view().set_frame(volume);
   view_tabs_->set_frame(volume);
+  cluster_panel_->set_frame(volume);
   views_->refresh();
   update_status();
 }

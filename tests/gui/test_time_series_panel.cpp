@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "app/gui/cluster_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/run_annotations.h"
 #include "app/gui/time_series_panel.h"
@@ -127,6 +128,15 @@ TEST_F(TimeSeriesTest, SliderAndPlotPickTheVolumeEveryViewShows) {
   EXPECT_EQ(window.views()->view().frame(), 5);
   EXPECT_EQ(*window.readout().value, 543 + 5000);
   EXPECT_EQ(panel->chart()->current_volume(), 5);
+
+  // A 4-D overlay's cluster table follows the volume: one cluster (every
+  // value is positive) peaking at v(9, 11, 9, t) = 1019 + 1000 t.
+  window.load_overlay(bold_);
+  window.set_volume(4);
+  ASSERT_EQ(window.cluster_panel()->clusters().size(), 1u);
+  EXPECT_EQ(window.cluster_panel()->clusters().front().peak_value, 1019 + 4000);
+  window.set_volume(9);
+  EXPECT_EQ(window.cluster_panel()->clusters().front().peak_value, 1019 + 9000);
 
   window.load_decoded_timeline(timeline_);
   EXPECT_EQ(panel->chart()->timeline().size(), 3u);
