@@ -8,6 +8,8 @@
 #include <stdexcept>
 
 #include "app/jobs/error_message.h"
+#include "core/io/text_fields.h"
+#include "core/io/text_file.h"
 
 namespace gui {
 
@@ -17,24 +19,6 @@ namespace {
 
 const std::string kScoresSuffix = "_scores.json";
 const std::string kModelPrefix = "model-";
-
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(file.string() + ": cannot be read");
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> split(const std::string& line, char separator) {
-  std::vector<std::string> fields;
-  std::string field;
-  std::istringstream in(line);
-  while (std::getline(in, field, separator))
-    fields.push_back(field);
-  if (!line.empty() && line.back() == separator) fields.emplace_back();
-  return fields;
-}
 
 template <typename T>
 T field(const nlohmann::json& j, const char* name, const fs::path& file) {
@@ -62,11 +46,11 @@ std::vector<double> per_state(const nlohmann::json& j, const char* name, size_t 
 // model-<name>_confusion.tsv: a header "true\predicted<TAB>state..." and one
 // row per true state with its counts.
 std::vector<int64_t> read_confusion(const fs::path& file, const std::vector<std::string>& states) {
-  std::istringstream in(read_text(file));
+  std::istringstream in(core::read_text_file(file));
   std::string line;
   const size_t k = states.size();
   if (!std::getline(in, line)) throw std::runtime_error(file.string() + ": empty");
-  auto header = split(line, '\t');
+  const auto header = core::split(line, '\t');
   if (header.size() != k + 1 || !std::equal(states.begin(), states.end(), header.begin() + 1)) {
     throw std::runtime_error(file.string() + ": the header's states differ from the scores file's");
   }
@@ -75,7 +59,7 @@ std::vector<int64_t> read_confusion(const fs::path& file, const std::vector<std:
   for (size_t row = 0; row < k; ++row) {
     const std::string where = file.string() + ": line " + std::to_string(row + 2);
     if (!std::getline(in, line)) throw std::runtime_error(where + " is missing");
-    const auto cells = split(line, '\t');
+    const auto cells = core::split(line, '\t');
     if (cells.size() != k + 1 || cells[0] != states[row]) {
       throw std::runtime_error(where + ": expected the row of \"" + states[row] + "\" with " +
                                std::to_string(k) + " counts");
@@ -85,7 +69,7 @@ std::vector<int64_t> read_confusion(const fs::path& file, const std::vector<std:
       const auto& text = cells[c];
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (error != std::errc() || end != text.data() + text.size() || value < 0) {
-        throw std::runtime_error(where + ": \"" + text + "\" is not a count");
+        throw std::runtime_error(where + ": \"" + std::string(text) + "\" is not a count");
       }
       counts.push_back(value);
     }
@@ -123,7 +107,7 @@ DecodingResults read_decoding_results(const fs::path& scores_file) {
   }
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(read_text(scores_file));
+    j = nlohmann::json::parse(core::read_text_file(scores_file));
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(scores_file.string() + ": not valid JSON (" +
                              jobs::one_line_message(e.what()) + ")");

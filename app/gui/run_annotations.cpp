@@ -3,9 +3,10 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <stdexcept>
+#include <string_view>
 
+#include "core/io/text_fields.h"
 #include "neuro/bids/entities.h"
 #include "neuro/bids/events.h"
 
@@ -14,22 +15,10 @@ namespace gui {
 namespace {
 
 // Runs compare as numbers when both are ("1" is run-01).
-bool same_run(const std::string& a, const std::string& b) {
+bool same_run(std::string_view a, std::string_view b) {
   if (a == b) return true;
-  try {
-    return !a.empty() && !b.empty() && std::stoi(a) == std::stoi(b);
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
-std::vector<std::string> split_tabs(const std::string& line) {
-  std::vector<std::string> fields;
-  std::stringstream row(line);
-  for (std::string field; std::getline(row, field, '\t');)
-    fields.push_back(field);
-  if (!line.empty() && line.back() == '\t') fields.emplace_back();
-  return fields;
+  const auto x = core::parse_integer(a), y = core::parse_integer(b);
+  return x && y && *x == *y;
 }
 
 }  // namespace
@@ -63,10 +52,11 @@ std::vector<viewers::StateInterval> read_decoded_intervals(const std::filesystem
   if (!in) throw std::runtime_error(timeline.string() + ": cannot be read");
   std::string line;
   std::getline(in, line);
-  std::map<std::string, size_t> column;
-  const auto header = split_tabs(line);
-  for (size_t c = 0; c < header.size(); ++c)
-    column[header[c]] = c;
+  std::map<std::string, size_t, std::less<>> column;
+  const auto header = core::split(line, '\t');
+  const size_t columns = header.size();
+  for (size_t c = 0; c < columns; ++c)
+    column[std::string(header[c])] = c;
   for (const char* needed : {"subject", "task", "run", "onset_s", "decoded_state"}) {
     if (!column.count(needed)) {
       throw std::runtime_error(timeline.string() + ": no column '" + needed +
@@ -76,25 +66,24 @@ std::vector<viewers::StateInterval> read_decoded_intervals(const std::filesystem
   std::vector<viewers::StateInterval> intervals;
   for (int64_t number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
-    const auto fields = split_tabs(line);
-    if (fields.size() != header.size()) {
+    const auto fields = core::split(line, '\t');
+    if (fields.size() != columns) {
       throw std::runtime_error(timeline.string() + ": line " + std::to_string(number) + " has " +
                                std::to_string(fields.size()) + " fields, the header " +
-                               std::to_string(header.size()));
+                               std::to_string(columns));
     }
     if (fields[column["subject"]] != name->value_or("sub") ||
         fields[column["task"]] != name->value_or("task") ||
         !same_run(fields[column["run"]], name->value_or("run")))
       continue;
-    const std::string& state = fields[column["decoded_state"]];
+    const std::string state(fields[column["decoded_state"]]);
     if (state == "n/a" || state.empty()) continue;
-    double onset = 0;
-    try {
-      onset = std::stod(fields[column["onset_s"]]);
-    } catch (const std::exception&) {
+    const auto parsed_onset = core::parse_double(fields[column["onset_s"]]);
+    if (!parsed_onset) {
       throw std::runtime_error(timeline.string() + ": line " + std::to_string(number) +
                                ": onset_s is not a number");
     }
+    const double onset = *parsed_onset;
     if (!intervals.empty() && intervals.back().state == state &&
         std::abs(intervals.back().onset + intervals.back().duration - onset) < 0.01 * tr) {
       intervals.back().duration += tr;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/jobs/encoder_model.h"
+#include "app/jobs/explanation_report.h"
 #include "app/jobs/provenance.h"
 #include "app/jobs/resources.h"
 #include "app/jobs/simulate_job.h"
@@ -43,8 +44,7 @@ std::string confusion_table(const DecodingSummary& d) {
 
 std::string method_row(const MethodScores& m) {
   char line[512];
-  const std::string faithfulness =
-      m.faithfulness ? std::to_string(*m.faithfulness).substr(0, 4) : "not reached";
+  const std::string faithfulness = faithfulness_text(m);
   std::snprintf(line, sizeof(line), "| %s | %s | %.3f (%.3f) | %.3f | %.3f | %.3f |\n",
                 m.method.c_str(), faithfulness.c_str(), m.deletion_auc, m.random_deletion_auc,
                 m.ground_truth_auroc, m.glm_r, m.randomised_r);

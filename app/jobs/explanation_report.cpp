@@ -19,10 +19,6 @@ std::string number(double v, const char* format = "%.3f") {
   return text;
 }
 
-std::string faithfulness_text(const MethodScores& m) {
-  return m.faithfulness ? number(*m.faithfulness, "%.2f") : "not reached";
-}
-
 std::string html_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
@@ -130,6 +126,10 @@ std::filesystem::path write_explanation_report(const std::filesystem::path& fold
   const auto report = folder / "report.html";
   core::write_text_atomically(report, html);
   return report;
+}
+
+std::string faithfulness_text(const MethodScores& m) {
+  return m.faithfulness ? number(*m.faithfulness, "%.2f") : "not reached";
 }
 
 }  // namespace jobs

@@ -5,12 +5,17 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "app/jobs/explain_job.h"
 #include "app/jobs/explanation_evaluation.h"
 
 namespace jobs {
+
+// "0.10", or "not reached" when occlusion never brought accuracy to chance:
+// the faithfulness cell of every table.
+std::string faithfulness_text(const MethodScores& m);
 
 // Returns the report's path.
 std::filesystem::path write_explanation_report(const std::filesystem::path& folder,

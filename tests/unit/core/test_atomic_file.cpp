@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/io/atomic_file.h"
+#include "core/io/text_file.h"
 
 namespace fs = std::filesystem;
 
@@ -52,5 +53,19 @@ TEST(AtomicFile, TemporaryKeepsTheFormatExtension) {
   });
   EXPECT_TRUE(seen.string().ends_with(".nii.gz"));
   EXPECT_EQ(seen.parent_path(), dir);
+  fs::remove_all(dir);
+}
+
+TEST(TextFile, ReadsWhatWasWrittenAndNamesAFileThatIsMissing) {
+  const auto dir = fresh_dir("text_file");
+  const std::string text = "a\tb\n\xc3\xa9\r\nlast line without newline";
+  core::write_text_atomically(dir / "t.tsv", text);
+  EXPECT_EQ(core::read_text_file(dir / "t.tsv"), text);
+  try {
+    core::read_text_file(dir / "missing.tsv");
+    ADD_FAILURE() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "missing.tsv").string() + ": cannot be read");
+  }
   fs::remove_all(dir);
 }
