@@ -66,6 +66,7 @@ const Backend kCpu{
     .synchronize = [] {},
     .time_calls_ms = host_time_calls_ms,
     .long_conv_fft_size = cpu::long_conv_fft_size,
+    .long_conv_choose_algorithm = cpu::long_conv_choose_algorithm,
     .long_conv_forward = [](const cpu::LongConvShape& s, const float* u, const float* k,
                             const float* d, float* y) { cpu::long_conv_forward(s, u, k, d, y); },
     .long_conv_backward = [](const cpu::LongConvShape& s, const float* u, const float* k,

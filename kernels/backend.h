@@ -39,6 +39,9 @@ struct Backend {
 
   // Long convolution (the FFT size n this backend's FFT path would use).
   int64_t (*long_conv_fft_size)(const cpu::LongConvShape& shape);
+  // What the long convolution runs for this shape (kFft or kDirect).
+  cpu::LongConvAlgorithm (*long_conv_choose_algorithm)(const cpu::LongConvShape& shape,
+                                                       bool backward);
   void (*long_conv_forward)(const cpu::LongConvShape& shape, const float* u, const float* k,
                             const float* d, float* y);
   void (*long_conv_backward)(const cpu::LongConvShape& shape, const float* u, const float* k,

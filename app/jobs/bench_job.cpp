@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "app/jobs/long_conv_bench_cuda.h"
 #include "kernels/cpu/long_conv.h"
 
 namespace jobs {
@@ -41,24 +42,33 @@ double median(std::vector<double> v) {
 
 }  // namespace
 
+kernels::cpu::LongConvShape long_conv_bench_shape(const LongConvBenchConfig& config) {
+  const int64_t lk = config.kernel_length > 0 ? config.kernel_length : config.length;
+  if (config.batch < 1 || config.channels < 1 || config.length < 1 || lk > config.length) {
+    throw std::invalid_argument(
+        "bench longconv: batch, channels and length must be >= 1 and kernel-length <= length");
+  }
+  if (config.repeats < 1) throw std::invalid_argument("bench longconv: repeats must be >= 1");
+  return {config.batch, config.length, config.channels, lk, config.bidirectional};
+}
+
+void finish_long_conv_bench(const kernels::cpu::LongConvShape& shape, LongConvBenchResult& result) {
+  result.median_ms = median(result.times_ms);
+  result.min_ms = *std::min_element(result.times_ms.begin(), result.times_ms.end());
+  const double floor_bytes =
+      4.0 * static_cast<double>(2 * shape.signal_size() + shape.kernel_size());
+  result.floor_megabytes = floor_bytes / 1e6;
+  result.effective_gigabytes_per_s = floor_bytes / (result.median_ms * 1e6);
+}
+
 LongConvBenchResult run_long_conv_bench(const LongConvBenchConfig& config,
                                         const JobContext& context) {
-  if (config.device == "cuda") {
-    throw std::runtime_error(
-        "bench longconv: --device cuda: this build has no CUDA backend for the long "
-        "convolution; use --device cpu");
-  }
-  if (config.device != "cpu") {
+  if (config.device != "cpu" && config.device != "cuda") {
     throw std::invalid_argument("bench longconv: device must be cpu or cuda, got '" +
                                 config.device + "'");
   }
-  if (config.batch < 1 || config.channels < 1 || config.length < 1) {
-    throw std::invalid_argument("bench longconv: batch, channels and length must be >= 1");
-  }
-  if (config.repeats < 1) throw std::invalid_argument("bench longconv: repeats must be >= 1");
-  const kernels::cpu::LongConvShape shape{
-      config.batch, config.length, config.channels,
-      config.kernel_length > 0 ? config.kernel_length : config.length, config.bidirectional};
+  if (config.device == "cuda") return run_long_conv_bench_cuda(config, context);
+  const kernels::cpu::LongConvShape shape = long_conv_bench_shape(config);
   const kernels::cpu::LongConvOptions options{parse_algorithm(config.algorithm), config.threads};
 
   std::vector<float> u(static_cast<size_t>(shape.signal_size()));  // [B, L, H]
@@ -110,8 +120,7 @@ LongConvBenchResult run_long_conv_bench(const LongConvBenchConfig& config,
     result.times_ms.push_back(elapsed.count());
     context.report(static_cast<double>(i + 1) / config.repeats, "timing");
   }
-  result.median_ms = median(result.times_ms);
-  result.min_ms = *std::min_element(result.times_ms.begin(), result.times_ms.end());
+  finish_long_conv_bench(shape, result);
   return result;
 }
 
@@ -121,15 +130,18 @@ std::string describe(const LongConvBenchConfig& config, const LongConvBenchResul
   if (algorithm.find("fft") != std::string::npos) {
     algorithm += " (n=" + std::to_string(result.fft_size) + ")";
   }
-  char line[256];
+  const std::string where =
+      result.device == "cuda" ? result.device_name : std::to_string(result.threads) + " threads";
+  char line[512];
   std::snprintf(line, sizeof(line),
-                "longconv %s: B=%lld H=%lld L=%lld Lk=%lld %s, %s, %s, %d threads, %zu runs, "
-                "min %.3f ms",
+                "longconv %s: B=%lld H=%lld L=%lld Lk=%lld %s, %s, %s, %s, %zu runs, min %.3f ms, "
+                "%.1f GB/s effective (floor %.1f MB: u, k, y once)",
                 result.device.c_str(), static_cast<long long>(config.batch),
                 static_cast<long long>(config.channels), static_cast<long long>(config.length),
                 static_cast<long long>(lk), config.bidirectional ? "bidirectional" : "causal",
-                config.backward ? "forward+backward" : "forward", algorithm.c_str(), result.threads,
-                result.times_ms.size(), result.min_ms);
+                config.backward ? "forward+backward" : "forward", algorithm.c_str(), where.c_str(),
+                result.times_ms.size(), result.min_ms, result.effective_gigabytes_per_s,
+                result.floor_megabytes);
   return line;
 }
 

@@ -52,16 +52,17 @@ class PlanCache {
                                   std::to_string(batch) + " out of cuFFT's range");
     }
     int size[1] = {static_cast<int>(n)};
-    const int bins = static_cast<int>(n / 2 + 1);
-    int real_embed[1] = {2 * bins};
+    const int bins = static_cast<int>(spectrum_bins(n));
+    const int stride = static_cast<int>(real_row_stride(n));
+    int real_embed[1] = {stride};
     int complex_embed[1] = {bins};
     Plans p;
-    check_fft(cufftPlanMany(&p.forward, 1, size, real_embed, 1, 2 * bins, complex_embed, 1, bins,
+    check_fft(cufftPlanMany(&p.forward, 1, size, real_embed, 1, stride, complex_embed, 1, bins,
                             CUFFT_R2C, static_cast<int>(batch)),
               "planning (R2C)", n, batch);
     const cufftResult inverse =
-        cufftPlanMany(&p.inverse, 1, size, complex_embed, 1, bins, real_embed, 1, 2 * bins,
-                      CUFFT_C2R, static_cast<int>(batch));
+        cufftPlanMany(&p.inverse, 1, size, complex_embed, 1, bins, real_embed, 1, stride, CUFFT_C2R,
+                      static_cast<int>(batch));
     if (inverse != CUFFT_SUCCESS) cufftDestroy(p.forward);
     check_fft(inverse, "planning (C2R)", n, batch);
     return p;
@@ -73,17 +74,16 @@ class PlanCache {
 
 }  // namespace
 
-void fft_rows_forward(int64_t n, int64_t batch, float* rows) {
+void fft_rows_forward(int64_t n, int64_t batch, const float* rows, float2* bins) {
   PlanCache::instance().with_plans(n, batch, [&](const Plans& p) {
-    check_fft(cufftExecR2C(p.forward, rows, reinterpret_cast<cufftComplex*>(rows)), "R2C", n,
-              batch);
+    // cuFFT's R2C takes a non-const input but leaves it unchanged out of place.
+    check_fft(cufftExecR2C(p.forward, const_cast<float*>(rows), bins), "R2C", n, batch);
   });
 }
 
-void fft_rows_inverse(int64_t n, int64_t batch, float* rows) {
+void fft_rows_inverse(int64_t n, int64_t batch, float2* bins, float* rows) {
   PlanCache::instance().with_plans(n, batch, [&](const Plans& p) {
-    check_fft(cufftExecC2R(p.inverse, reinterpret_cast<cufftComplex*>(rows), rows), "C2R", n,
-              batch);
+    check_fft(cufftExecC2R(p.inverse, bins, rows), "C2R", n, batch);
   });
 }
 

@@ -24,17 +24,20 @@
 #include "kernels/cuda/fft_plans.h"
 #include "kernels/cuda/grid_stride.cuh"
 #include "kernels/cuda/long_conv.h"
+#include "kernels/cuda/long_conv_direct.h"
 
 namespace kernels::cuda {
 
 namespace {
 
 using detail::check_launch;
-using detail::fft_row_stride;
 using detail::grid_for;
 using detail::kThreads;
+using detail::real_row_stride;
+using detail::spectrum_bins;
 
-// Floats in one buffer of padded rows; the batch is split into chunks below it.
+// Floats in one buffer of padded rows (and about as many in the spectra);
+// the batch is split into chunks below it.
 constexpr int64_t kChunkFloats = int64_t{1} << 28;
 // A transpose tile: 32 times by 32 channels, moved by 32 x 8 threads.
 constexpr int kTile = 32;
@@ -66,9 +69,9 @@ __global__ void place_kernel(const float* k, int64_t H, int64_t Lk, bool bidirec
   }
 }
 
-// rows [batch, H, stride]: rows[b, h, t] = x[b, t, h] for t < L, 0 for
-// L <= t < n. x is [batch, L, H]. Blocks cover 32 x 32 (t, h) tiles; both the
-// read of x and the write of the rows are coalesced.
+// rows [batch, H, stride]: rows[b, h, t] = x[b, t, h] for t < L (and 0 up to
+// the end of the tile). x is [batch, L, H]. Blocks cover 32 x 32 (t, h) tiles;
+// both the read of x and the write of the rows are coalesced.
 __global__ void gather_rows(const float* x, int64_t batch, int64_t L, int64_t H, int64_t n,
                             int64_t stride, float* rows) {
   __shared__ float tile[kTile][kTile + 1];
@@ -91,23 +94,33 @@ __global__ void gather_rows(const float* x, int64_t batch, int64_t L, int64_t H,
 // out[b, t, h] = rows[b, h, t] + (d ? d[h] * skip[b, t, h] : 0) for t < L.
 __global__ void scatter_rows(const float* rows, const float* skip, const float* d, int64_t batch,
                              int64_t L, int64_t H, int64_t stride, float* out) {
+  constexpr int kPerThread = kTile / kTileRows;
   __shared__ float tile[kTile][kTile + 1];
   const int64_t t0 = blockIdx.x * static_cast<int64_t>(kTile);
   const int64_t h0 = blockIdx.y * static_cast<int64_t>(kTile);
+  const int64_t h_out = h0 + threadIdx.x;
+  const float dh = (d && h_out < H) ? d[h_out] : 0.0f;
   for (int64_t b = blockIdx.z; b < batch; b += gridDim.z) {
-    for (int j = threadIdx.y; j < kTile; j += kTileRows) {
+    // The skip term is read before the tile, so that both streams of loads
+    // are in flight together.
+    float skipped[kPerThread];
+#pragma unroll
+    for (int q = 0; q < kPerThread; ++q) {
+      const int64_t t = t0 + threadIdx.y + q * kTileRows;
+      skipped[q] = (d && t < L && h_out < H) ? dh * skip[(b * L + t) * H + h_out] : 0.0f;
+    }
+#pragma unroll
+    for (int q = 0; q < kPerThread; ++q) {
+      const int j = threadIdx.y + q * kTileRows;
       const int64_t h = h0 + j, t = t0 + threadIdx.x;
       tile[j][threadIdx.x] = (h < H && t < L) ? rows[(b * H + h) * stride + t] : 0.0f;
     }
     __syncthreads();
-    for (int j = threadIdx.y; j < kTile; j += kTileRows) {
-      const int64_t t = t0 + j, h = h0 + threadIdx.x;
-      if (t < L && h < H) {
-        const int64_t i = (b * L + t) * H + h;
-        float v = tile[threadIdx.x][j];
-        if (d) v += d[h] * skip[i];
-        out[i] = v;
-      }
+#pragma unroll
+    for (int q = 0; q < kPerThread; ++q) {
+      const int j = threadIdx.y + q * kTileRows;
+      const int64_t t = t0 + j;
+      if (t < L && h_out < H) out[(b * L + t) * H + h_out] = tile[threadIdx.x][j] + skipped[q];
     }
     __syncthreads();
   }
@@ -152,49 +165,98 @@ __global__ void gather_kernel_grads(const float* lags, int64_t H, int64_t Lk, bo
   }
 }
 
+float2* as_complex(DeviceBuffer& buffer) {
+  return reinterpret_cast<float2*>(buffer.data());
+}
+
 dim3 tile_grid(int64_t time, int64_t H, int64_t batch) {
   return dim3(static_cast<unsigned>((time + kTile - 1) / kTile),
               static_cast<unsigned>((H + kTile - 1) / kTile),
               static_cast<unsigned>(std::min(batch, kMaxGridZ)));
 }
 
-// The kernel spectra [H, bins] (as rows of `stride` floats).
+// The kernel spectra [H, bins] complex.
 DeviceBuffer kernel_spectra(const LongConvShape& s, const float* k, int64_t n) {
-  const int64_t stride = fft_row_stride(n);
-  DeviceBuffer rows(s.channels * stride);
+  const int64_t stride = real_row_stride(n);
+  DeviceBuffer rows(s.channels * stride), spectra(s.channels * 2 * spectrum_bins(n));
   place_kernel<<<grid_for(s.channels * n), kThreads>>>(k, s.channels, s.kernel_length,
                                                        s.bidirectional, n, stride, rows.data());
   check_launch("long_conv (cuda): kernel rows");
-  detail::fft_rows_forward(n, s.channels, rows.data());
-  return rows;
+  detail::fft_rows_forward(n, s.channels, rows.data(), as_complex(spectra));
+  return spectra;
 }
 
-// Padded rows of samples [b0, b0 + count) of x, transformed.
+// Samples [b0, b0 + count) of x as zero-padded rows [count, H, stride], and
+// their spectra [count, H, bins]. The rows' padding is zeroed with a memset,
+// which runs at full bandwidth, rather than through the transpose.
 void transform_samples(const LongConvShape& s, const float* x, int64_t b0, int64_t count, int64_t n,
-                       float* rows) {
-  const int64_t L = s.length, H = s.channels, stride = fft_row_stride(n);
-  gather_rows<<<tile_grid(n, H, count), dim3(kTile, kTileRows)>>>(x + b0 * L * H, count, L, H, n,
+                       float* rows, float2* spectra) {
+  const int64_t L = s.length, H = s.channels, stride = real_row_stride(n);
+  gather_rows<<<tile_grid(L, H, count), dim3(kTile, kTileRows)>>>(x + b0 * L * H, count, L, H, n,
                                                                   stride, rows);
   check_launch("long_conv (cuda): gather");
-  detail::fft_rows_forward(n, count * H, rows);
+  detail::check(cudaMemset2DAsync(rows + L, sizeof(float) * stride, 0, sizeof(float) * (n - L),
+                                  count * H, nullptr),
+                "long_conv (cuda): zero padding");
+  detail::fft_rows_forward(n, count * H, rows, spectra);
 }
 
-// Multiplies transformed rows by the kernel spectra, transforms back and
-// writes samples [b0, b0 + count) of out, with D times the same samples of
-// `skip`.
-void apply_kernel(const LongConvShape& s, float* rows, const DeviceBuffer& kernel, bool conjugate,
-                  const float* skip, const float* d, int64_t b0, int64_t count, int64_t n,
-                  float* out) {
-  const int64_t L = s.length, H = s.channels, stride = fft_row_stride(n), bins = n / 2 + 1;
+// Multiplies spectra by the kernel spectra, transforms them back into `rows`
+// and writes samples [b0, b0 + count) of out, with D times the same samples
+// of `skip`. The spectra are overwritten.
+void apply_kernel(const LongConvShape& s, float2* spectra, const DeviceBuffer& kernel,
+                  bool conjugate, const float* skip, const float* d, int64_t b0, int64_t count,
+                  int64_t n, float* rows, float* out) {
+  const int64_t L = s.length, H = s.channels, stride = real_row_stride(n), bins = spectrum_bins(n);
   multiply_spectra<<<grid_for(count * H * bins), kThreads>>>(
-      reinterpret_cast<float2*>(rows), reinterpret_cast<const float2*>(kernel.data()), count * H, H,
-      bins, conjugate, 1.0f / static_cast<float>(n));
+      spectra, reinterpret_cast<const float2*>(kernel.data()), count * H, H, bins, conjugate,
+      1.0f / static_cast<float>(n));
   check_launch("long_conv (cuda): spectrum product");
-  detail::fft_rows_inverse(n, count * H, rows);
+  detail::fft_rows_inverse(n, count * H, spectra, rows);
   const int64_t offset = b0 * L * H;
   scatter_rows<<<tile_grid(L, H, count), dim3(kTile, kTileRows)>>>(rows, skip + offset, d, count, L,
                                                                    H, stride, out + offset);
   check_launch("long_conv (cuda): scatter");
+}
+
+// du and dk on the FFT path (dD is summed by the caller).
+void fft_backward(const LongConvShape& shape, const float* u, const float* k, const float* d,
+                  const float* dy, float* du, float* dk) {
+  if (!du && !dk) return;
+  const int64_t H = shape.channels, n = cuda::long_conv_fft_size(shape);
+  const int64_t stride = real_row_stride(n), bins = spectrum_bins(n);
+  DeviceBuffer kernel;
+  if (du) kernel = kernel_spectra(shape, k, n);
+  DeviceBuffer correlation;  // [H, bins] complex: sum_b DY_b conj(U_b)
+  if (dk) {
+    correlation = DeviceBuffer(H * 2 * bins);
+    device_fill(correlation.data(), 0.0f, correlation.size());
+  }
+  const int64_t per_chunk = chunk_samples(shape, stride);
+  DeviceBuffer rows(per_chunk * H * stride);                     // [chunk, H, stride]
+  DeviceBuffer dy_spectra(per_chunk * H * 2 * bins), u_spectra;  // [chunk, H, bins] complex
+  if (dk) u_spectra = DeviceBuffer(per_chunk * H * 2 * bins);
+  for (int64_t b0 = 0; b0 < shape.batch; b0 += per_chunk) {
+    const int64_t count = std::min(per_chunk, shape.batch - b0);
+    transform_samples(shape, dy, b0, count, n, rows.data(), as_complex(dy_spectra));
+    if (dk) {
+      transform_samples(shape, u, b0, count, n, rows.data(), as_complex(u_spectra));
+      accumulate_correlation<<<grid_for(H * bins), kThreads>>>(
+          as_complex(dy_spectra), as_complex(u_spectra), count, H, bins, as_complex(correlation));
+      check_launch("long_conv (cuda): kernel gradient spectra");
+    }
+    if (du) {
+      apply_kernel(shape, as_complex(dy_spectra), kernel, true, dy, d, b0, count, n, rows.data(),
+                   du);
+    }
+  }
+  if (dk) {
+    detail::fft_rows_inverse(n, H, as_complex(correlation), rows.data());
+    gather_kernel_grads<<<grid_for(shape.kernel_size()), kThreads>>>(
+        rows.data(), H, shape.kernel_length, shape.bidirectional, n, stride,
+        1.0f / static_cast<float>(n), dk);
+    check_launch("long_conv (cuda): kernel gradient");
+  }
 }
 
 }  // namespace
@@ -213,23 +275,46 @@ int64_t long_conv_fft_size(const LongConvShape& shape) {
   return best;
 }
 
+LongConvAlgorithm long_conv_choose_algorithm(const LongConvShape& shape, bool /*backward*/) {
+  return shape.kernel_length <= detail::kDirectMaxKernelLength ? LongConvAlgorithm::kDirect
+                                                               : LongConvAlgorithm::kFft;
+}
+
 void long_conv_forward(const LongConvShape& shape, const float* u, const float* k, const float* d,
                        float* y) {
+  long_conv_forward(shape, u, k, d, y, LongConvAlgorithm::kAuto);
+}
+
+void long_conv_forward(const LongConvShape& shape, const float* u, const float* k, const float* d,
+                       float* y, LongConvAlgorithm algorithm) {
   cpu::check_long_conv_shape(shape, u && k && y, "long_conv_forward (cuda)");
   if (shape.batch == 0 || shape.channels == 0) return;
-  const int64_t n = cuda::long_conv_fft_size(shape), stride = fft_row_stride(n);
+  if (algorithm == LongConvAlgorithm::kAuto)
+    algorithm = cuda::long_conv_choose_algorithm(shape, false);
+  if (algorithm == LongConvAlgorithm::kDirect) {
+    detail::long_conv_direct_forward(shape, u, k, d, y);
+    return;
+  }
+  const int64_t n = cuda::long_conv_fft_size(shape), stride = real_row_stride(n);
   const DeviceBuffer kernel = kernel_spectra(shape, k, n);
   const int64_t per_chunk = chunk_samples(shape, stride);
-  DeviceBuffer rows(per_chunk * shape.channels * stride);  // [chunk, H, stride]
+  DeviceBuffer rows(per_chunk * shape.channels * stride);                   // [chunk, H, stride]
+  DeviceBuffer spectra(per_chunk * shape.channels * 2 * spectrum_bins(n));  // [chunk, H, bins]
   for (int64_t b0 = 0; b0 < shape.batch; b0 += per_chunk) {
     const int64_t count = std::min(per_chunk, shape.batch - b0);
-    transform_samples(shape, u, b0, count, n, rows.data());
-    apply_kernel(shape, rows.data(), kernel, false, u, d, b0, count, n, y);
+    transform_samples(shape, u, b0, count, n, rows.data(), as_complex(spectra));
+    apply_kernel(shape, as_complex(spectra), kernel, false, u, d, b0, count, n, rows.data(), y);
   }
 }
 
 void long_conv_backward(const LongConvShape& shape, const float* u, const float* k, const float* d,
                         const float* dy, float* du, float* dk, float* dd) {
+  long_conv_backward(shape, u, k, d, dy, du, dk, dd, LongConvAlgorithm::kAuto);
+}
+
+void long_conv_backward(const LongConvShape& shape, const float* u, const float* k, const float* d,
+                        const float* dy, float* du, float* dk, float* dd,
+                        LongConvAlgorithm algorithm) {
   cpu::check_long_conv_shape(shape, u && k && dy, "long_conv_backward (cuda)");
   const int64_t H = shape.channels;
   if (shape.batch == 0 || H == 0) {
@@ -238,38 +323,12 @@ void long_conv_backward(const LongConvShape& shape, const float* u, const float*
     if (dd) device_fill(dd, 0.0f, H);
     return;
   }
-  const int64_t n = cuda::long_conv_fft_size(shape), stride = fft_row_stride(n), bins = n / 2 + 1;
-  if (du || dk) {
-    DeviceBuffer kernel;
-    if (du) kernel = kernel_spectra(shape, k, n);
-    DeviceBuffer correlation;  // [H, bins] complex: sum_b DY_b conj(U_b)
-    if (dk) {
-      correlation = DeviceBuffer(H * stride);
-      device_fill(correlation.data(), 0.0f, correlation.size());
-    }
-    const int64_t per_chunk = chunk_samples(shape, stride);
-    DeviceBuffer dy_rows(per_chunk * H * stride), u_rows;  // [chunk, H, stride]
-    if (dk) u_rows = DeviceBuffer(per_chunk * H * stride);
-    for (int64_t b0 = 0; b0 < shape.batch; b0 += per_chunk) {
-      const int64_t count = std::min(per_chunk, shape.batch - b0);
-      transform_samples(shape, dy, b0, count, n, dy_rows.data());
-      if (dk) {
-        transform_samples(shape, u, b0, count, n, u_rows.data());
-        accumulate_correlation<<<grid_for(H * bins), kThreads>>>(
-            reinterpret_cast<const float2*>(dy_rows.data()),
-            reinterpret_cast<const float2*>(u_rows.data()), count, H, bins,
-            reinterpret_cast<float2*>(correlation.data()));
-        check_launch("long_conv (cuda): kernel gradient spectra");
-      }
-      if (du) apply_kernel(shape, dy_rows.data(), kernel, true, dy, d, b0, count, n, du);
-    }
-    if (dk) {
-      detail::fft_rows_inverse(n, H, correlation.data());
-      gather_kernel_grads<<<grid_for(shape.kernel_size()), kThreads>>>(
-          correlation.data(), H, shape.kernel_length, shape.bidirectional, n, stride,
-          1.0f / static_cast<float>(n), dk);
-      check_launch("long_conv (cuda): kernel gradient");
-    }
+  if (algorithm == LongConvAlgorithm::kAuto)
+    algorithm = cuda::long_conv_choose_algorithm(shape, true);
+  if (algorithm == LongConvAlgorithm::kDirect) {
+    detail::long_conv_direct_backward(shape, u, k, d, dy, du, dk);
+  } else {
+    fft_backward(shape, u, k, d, dy, du, dk);
   }
   if (dd) {
     // [B L, H] rows: dD[h] = sum over rows of dy * u.

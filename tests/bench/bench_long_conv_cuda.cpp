@@ -37,13 +37,17 @@ DeviceBuffer random_buffer(int64_t count, float scale, std::mt19937& rng) {
   return buffer;
 }
 
+// Args: B, H, L, then optionally Lk (0: L) and the algorithm (0 auto, 1 FFT,
+// 2 direct).
 void run(benchmark::State& state, bool backward) {
   if (kernels::cuda::device_count() == 0) {
     state.SkipWithError("no CUDA device");
     return;
   }
   const int64_t B = state.range(0), H = state.range(1), L = state.range(2);
-  const LongConvShape s{B, L, H, L, false};
+  const int64_t Lk = state.range(3) > 0 ? state.range(3) : L;
+  const auto algorithm = static_cast<kernels::cuda::LongConvAlgorithm>(state.range(4));
+  const LongConvShape s{B, L, H, Lk, false};
   std::mt19937 rng(3);
   const DeviceBuffer u = random_buffer(s.signal_size(), 1.0f, rng);
   const DeviceBuffer dy = random_buffer(s.signal_size(), 1.0f, rng);
@@ -53,10 +57,10 @@ void run(benchmark::State& state, bool backward) {
   DeviceBuffer du(backward ? s.signal_size() : 0), dk(backward ? s.kernel_size() : 0),
       dd(backward ? s.channels : 0);
   auto call = [&] {
-    kernels::cuda::long_conv_forward(s, u.data(), k.data(), d.data(), y.data());
+    kernels::cuda::long_conv_forward(s, u.data(), k.data(), d.data(), y.data(), algorithm);
     if (backward) {
       kernels::cuda::long_conv_backward(s, u.data(), k.data(), d.data(), dy.data(), du.data(),
-                                        dk.data(), dd.data());
+                                        dk.data(), dd.data(), algorithm);
     }
   };
   call();
@@ -93,13 +97,23 @@ void BM_LongConvCudaForwardBackward(benchmark::State& state) {
 
 void sizes(benchmark::internal::Benchmark* b) {
   for (int64_t L : {256, 1024, 4096, 16384})
-    b->Args({8, 256, L});
-  b->Args({32, 768, 8192});
-  b->ArgNames({"B", "H", "L"})->UseManualTime()->Unit(benchmark::kMillisecond);
+    b->Args({8, 256, L, 0, 0});
+  b->Args({32, 768, 8192, 0, 0});
+  b->ArgNames({"B", "H", "L", "Lk", "algo"})->UseManualTime()->Unit(benchmark::kMillisecond);
+}
+
+// Short kernels on both paths, for the crossover: algo 1 = FFT, 2 = direct.
+void short_kernels(benchmark::internal::Benchmark* b) {
+  for (int64_t Lk : {4, 16, 32, 64})
+    for (int64_t algorithm : {1, 2})
+      b->Args({8, 256, 4096, Lk, algorithm});
+  b->ArgNames({"B", "H", "L", "Lk", "algo"})->UseManualTime()->Unit(benchmark::kMillisecond);
 }
 
 BENCHMARK(BM_LongConvCudaForward)->Apply(sizes);
 BENCHMARK(BM_LongConvCudaForwardBackward)->Apply(sizes);
+BENCHMARK(BM_LongConvCudaForward)->Apply(short_kernels);
+BENCHMARK(BM_LongConvCudaForwardBackward)->Apply(short_kernels);
 
 }  // namespace
 

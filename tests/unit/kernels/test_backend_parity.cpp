@@ -152,9 +152,12 @@ constexpr double kTolerance = 1e-10;
 void add_long_conv_cases(std::vector<OpCase>& table) {
   const std::vector<std::vector<int64_t>> shapes = {
       // B, L, H, Lk: L = 1; tiny; powers of two; odd H and lengths that are
-      // not powers of two; a short kernel on a long signal.
+      // not powers of two; a short kernel on a long signal. On CUDA, Lk <= 64
+      // takes the direct path: the last three straddle its limit with several
+      // tiles of time and channels.
       {2, 1, 3, 1},        {2, 7, 5, 7},       {3, 64, 8, 64},   {2, 100, 6, 37},
-      {2, 1000, 33, 1000}, {1, 4096, 4, 4096}, {2, 333, 33, 17}, {3, 2048, 40, 300}};
+      {2, 1000, 33, 1000}, {1, 4096, 4, 4096}, {2, 333, 33, 17}, {3, 2048, 40, 300},
+      {3, 1000, 70, 64},   {2, 1000, 70, 65},  {2, 5000, 40, 9}};
   for (const auto& v : shapes) {
     for (bool bidirectional : {false, true}) {
       const LongConvShape s{v[0], v[1], v[2], v[3], bidirectional};

@@ -64,12 +64,16 @@ TEST(CudaBackend, TensorsRoundTripThroughTheDevice) {
   for (int64_t i = 0; i < host.numel(); ++i)
     EXPECT_EQ(back.values()[static_cast<size_t>(i)], host.values()[static_cast<size_t>(i)]);
 
+  // The host copies are named: a range-for over `x.to(kCpu).values()` would
+  // read a span into a temporary that is already gone.
   const core::Tensor zeros({1000}, core::Device::kCuda);
-  for (float v : zeros.to(core::Device::kCpu).values())
+  const core::Tensor zeros_on_host = zeros.to(core::Device::kCpu);
+  for (float v : zeros_on_host.values())
     ASSERT_EQ(v, 0.0f);
   core::Tensor filled({5}, core::Device::kCuda);
   filled.fill(2.5f);
-  for (float v : filled.to(core::Device::kCpu).values())
+  const core::Tensor filled_on_host = filled.to(core::Device::kCpu);
+  for (float v : filled_on_host.values())
     EXPECT_EQ(v, 2.5f);
 }
 
