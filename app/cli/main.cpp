@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/jobs/allocator_policy.h"
 #include "app/jobs/error_message.h"
 #include "app/jobs/job_context.h"
 
@@ -16,6 +17,7 @@
 #endif
 
 int main(int argc, char** argv) {
+  jobs::keep_freed_memory_for_reuse();
   CLI::App app{"NeuroSeq: decode mental states from fMRI and explain each decision", "neuroseq"};
   app.set_version_flag("--version", NEUROSEQ_VERSION);
   app.require_subcommand(1);

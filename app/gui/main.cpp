@@ -13,6 +13,7 @@
 #include "app/gui/command_line.h"
 #include "app/gui/main_window.h"
 #include "app/gui/screenshot.h"
+#include "app/jobs/allocator_policy.h"
 #include "viewers/vtk_opengl_widget.h"
 
 namespace {
@@ -44,6 +45,7 @@ bool has_display() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  jobs::keep_freed_memory_for_reuse();
   // Without a display the default platform aborts before main can say why;
   // a screenshot (or the help) then uses the offscreen platform and reports
   // what it lacks.

@@ -9,7 +9,7 @@ void Gelu::check_input(const Tensor& x) const {
 }
 
 Tensor Gelu::forward_impl(const Tensor& x, Context& ctx) {
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());
   kernels::cpu::gelu_forward(x.data(), y.data(), x.numel());
   ctx.saved = {x};
   return y;
@@ -17,7 +17,7 @@ Tensor Gelu::forward_impl(const Tensor& x, Context& ctx) {
 
 Tensor Gelu::backward_impl(const Tensor& grad_y, const Context& ctx) {
   const Tensor& x = ctx.saved[0];
-  Tensor grad_x(x.shape());
+  Tensor grad_x = Tensor::uninitialized(x.shape());
   kernels::cpu::gelu_backward(x.data(), grad_y.data(), grad_x.data(), x.numel());
   return grad_x;
 }
@@ -33,7 +33,7 @@ void Silu::check_input(const Tensor& x) const {
 }
 
 Tensor Silu::forward_impl(const Tensor& x, Context& ctx) {
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());
   kernels::cpu::silu_forward(x.data(), y.data(), x.numel());
   ctx.saved = {x};
   return y;
@@ -41,7 +41,7 @@ Tensor Silu::forward_impl(const Tensor& x, Context& ctx) {
 
 Tensor Silu::backward_impl(const Tensor& grad_y, const Context& ctx) {
   const Tensor& x = ctx.saved[0];
-  Tensor grad_x(x.shape());
+  Tensor grad_x = Tensor::uninitialized(x.shape());
   kernels::cpu::silu_backward(x.data(), grad_y.data(), grad_x.data(), x.numel());
   return grad_x;
 }

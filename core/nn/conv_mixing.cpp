@@ -37,7 +37,7 @@ void require_sequence(const Tensor& x, int64_t channels, const std::string& who)
 
 Tensor conv_mix_forward(const Tensor& u, const Tensor& k, const Tensor& d, bool bidirectional) {
   const auto s = shape_of(u, k, bidirectional);
-  Tensor y(u.shape());  // [B, L, H]
+  Tensor y = Tensor::uninitialized(u.shape());  // [B, L, H]
   kernels::cpu::long_conv_forward(s, u.data(), k.data(), data_or_null(d), y.data());
   return y;
 }
@@ -45,7 +45,8 @@ Tensor conv_mix_forward(const Tensor& u, const Tensor& k, const Tensor& d, bool 
 ConvMixGrads conv_mix_backward(const Tensor& u, const Tensor& k, const Tensor& d, const Tensor& dy,
                                bool bidirectional) {
   const auto s = shape_of(u, k, bidirectional);
-  ConvMixGrads g{Tensor(u.shape()), Tensor(k.shape()), d.empty() ? Tensor() : Tensor(d.shape())};
+  ConvMixGrads g{Tensor::uninitialized(u.shape()), Tensor::uninitialized(k.shape()),
+                 d.empty() ? Tensor() : Tensor::uninitialized(d.shape())};
   kernels::cpu::long_conv_backward(s, u.data(), k.data(), data_or_null(d), dy.data(), g.du.data(),
                                    g.dk.data(), d.empty() ? nullptr : g.dd.data());
   return g;

@@ -6,6 +6,7 @@
 
 #include "core/random/philox.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/thread_pool.h"
 
 namespace core {
 namespace {
@@ -42,12 +43,16 @@ float dropout_factor(uint64_t seed, uint64_t step, uint64_t stream, uint64_t ind
 void dropout_factors(uint64_t seed, uint64_t step, uint64_t stream, float p, float* factors,
                      int64_t n) {
   const float keep_scale = keep_scale_of(p);
-  for (int64_t start = 0; start < n; start += 4) {
-    const auto words = dropout_block(seed, step, stream, static_cast<uint64_t>(start) / 4);
-    const int64_t count = std::min<int64_t>(4, n - start);
-    for (int64_t k = 0; k < count; ++k)
-      factors[start + k] = factor_of(words[static_cast<size_t>(k)], p, keep_scale);
-  }
+  // Each factor depends on its index alone (counter-based), so the ranges,
+  // which start at multiples of 4, can be filled on any thread.
+  kernels::cpu::parallel_ranges(n, kernels::cpu::kElementsPerTask, [=](int64_t begin, int64_t end) {
+    for (int64_t start = begin; start < end; start += 4) {
+      const auto words = dropout_block(seed, step, stream, static_cast<uint64_t>(start) / 4);
+      const int64_t count = std::min<int64_t>(4, end - start);
+      for (int64_t k = 0; k < count; ++k)
+        factors[start + k] = factor_of(words[static_cast<size_t>(k)], p, keep_scale);
+    }
+  });
 }
 
 Dropout::Dropout(std::string name, float p, uint64_t stream)
@@ -63,9 +68,9 @@ void Dropout::check_input(const Tensor& x) const {
 
 Tensor Dropout::forward_impl(const Tensor& x, Context& ctx) {
   if (!active(ctx)) return x.clone();
-  Tensor mask(x.shape());  // same shape as x: 0 or 1 / (1 - p)
+  Tensor mask = Tensor::uninitialized(x.shape());  // same shape as x: 0 or 1 / (1 - p)
   dropout_factors(ctx.mode.seed, ctx.mode.step, stream_, p_, mask.data(), mask.numel());
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());
   kernels::cpu::mul(x.data(), mask.data(), y.data(), x.numel());
   ctx.saved = {mask};
   return y;
@@ -74,7 +79,7 @@ Tensor Dropout::forward_impl(const Tensor& x, Context& ctx) {
 Tensor Dropout::backward_impl(const Tensor& grad_y, const Context& ctx) {
   if (!active(ctx)) return grad_y.clone();
   const Tensor& mask = ctx.saved[0];
-  Tensor grad_x(grad_y.shape());
+  Tensor grad_x = Tensor::uninitialized(grad_y.shape());
   kernels::cpu::mul(grad_y.data(), mask.data(), grad_x.data(), grad_y.numel());
   return grad_x;
 }

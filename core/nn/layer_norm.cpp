@@ -30,9 +30,9 @@ void LayerNorm::check_input(const Tensor& x) const {
 
 Tensor LayerNorm::forward_impl(const Tensor& x, Context& ctx) {
   const int64_t rows = x.numel() / dim_;
-  Tensor y(x.shape());  // [.., D]
-  Tensor mean({rows});  // [rows]
-  Tensor rstd({rows});  // [rows]
+  Tensor y = Tensor::uninitialized(x.shape());  // [.., D]
+  Tensor mean = Tensor::uninitialized({rows});  // [rows]
+  Tensor rstd = Tensor::uninitialized({rows});  // [rows]
   kernels::cpu::layer_norm_forward(x.data(), gamma_.value.data(), beta_.value.data(), rows, dim_,
                                    eps_, y.data(), mean.data(), rstd.data());
   ctx.saved = {x, mean, rstd};
@@ -42,7 +42,7 @@ Tensor LayerNorm::forward_impl(const Tensor& x, Context& ctx) {
 Tensor LayerNorm::backward_impl(const Tensor& grad_y, const Context& ctx) {
   const Tensor& x = ctx.saved[0];
   const int64_t rows = x.numel() / dim_;
-  Tensor grad_x(x.shape());
+  Tensor grad_x = Tensor::uninitialized(x.shape());
   kernels::cpu::layer_norm_backward(x.data(), gamma_.value.data(), ctx.saved[1].data(),
                                     ctx.saved[2].data(), grad_y.data(), rows, dim_, grad_x.data(),
                                     grad_buffer(gamma_).data(), grad_buffer(beta_).data());

@@ -58,7 +58,7 @@ Shape Linear::output_shape(const Shape& input) const {
 
 Tensor Linear::forward_impl(const Tensor& x, Context& ctx) {
   const int64_t rows = x.numel() / in_;
-  Tensor y(output_shape(x.shape()));  // [.., out]
+  Tensor y = Tensor::uninitialized(output_shape(x.shape()));  // [.., out]
   // [rows, in] x [out, in]^T -> [rows, out]
   kernels::cpu::gemm(false, true, rows, out_, in_, 1.0f, x.data(), weight_.value.data(), 0.0f,
                      y.data());
@@ -70,7 +70,7 @@ Tensor Linear::forward_impl(const Tensor& x, Context& ctx) {
 Tensor Linear::backward_impl(const Tensor& grad_y, const Context& ctx) {
   const Tensor& x = ctx.saved[0];  // [.., in]
   const int64_t rows = x.numel() / in_;
-  Tensor grad_x(x.shape());
+  Tensor grad_x = Tensor::uninitialized(x.shape());
   // dx [rows, in] = dy [rows, out] W [out, in]
   kernels::cpu::gemm(false, false, rows, in_, out_, 1.0f, grad_y.data(), weight_.value.data(), 0.0f,
                      grad_x.data());

@@ -27,7 +27,7 @@ Tensor Residual::forward_impl(const Tensor& x, Context& ctx) {
                                 x.shape().to_string() + " to " + fx.shape().to_string() +
                                 ", expected the input shape");
   }
-  Tensor y(x.shape());
+  Tensor y = Tensor::uninitialized(x.shape());
   kernels::cpu::add(x.data(), fx.data(), y.data(), x.numel());
   ctx.saved = {x, fx};
   return y;

@@ -71,7 +71,7 @@ std::string Shape::to_string() const {
 
 Tensor::Tensor(Shape shape, Device device) : shape_(shape), device_(device) {
   if (device == Device::kCpu) {
-    storage_ = std::make_shared<std::vector<float>>(static_cast<size_t>(shape.numel()), 0.0f);
+    storage_ = std::make_shared<float[]>(static_cast<size_t>(shape.numel()));  // zeros
     return;
   }
   const kernels::Backend& cuda = require_cuda("a cuda tensor");
@@ -86,7 +86,16 @@ Tensor Tensor::from_values(Shape shape, std::vector<float> values) {
   }
   Tensor t;
   t.shape_ = shape;
-  t.storage_ = std::make_shared<std::vector<float>>(std::move(values));
+  // The vector's buffer is kept, not copied: the storage owns the vector.
+  auto* owner = new std::vector<float>(std::move(values));
+  t.storage_ = std::shared_ptr<float[]>(owner->data(), [owner](float*) { delete owner; });
+  return t;
+}
+
+Tensor Tensor::uninitialized(Shape shape) {
+  Tensor t;
+  t.shape_ = shape;
+  t.storage_ = std::make_shared_for_overwrite<float[]>(static_cast<size_t>(shape.numel()));
   return t;
 }
 
@@ -105,7 +114,7 @@ const float* Tensor::data() const {
     throw std::logic_error(std::string("tensor is on ") + device_name(device_) +
                            "; copy it to cpu first");
   }
-  return storage_ ? storage_->data() : nullptr;
+  return storage_.get();
 }
 
 float* Tensor::device_data() {
@@ -134,7 +143,10 @@ Tensor Tensor::clone() const {
   Tensor t;
   t.shape_ = shape_;
   t.device_ = device_;
-  if (storage_) t.storage_ = std::make_shared<std::vector<float>>(*storage_);
+  if (storage_) {
+    t.storage_ = std::make_shared_for_overwrite<float[]>(static_cast<size_t>(numel()));
+    std::copy_n(storage_.get(), numel(), t.storage_.get());
+  }
   if (device_storage_) {
     const kernels::Backend& cuda = require_cuda("tensor.clone() of a cuda tensor");
     t.device_storage_ = device_storage(cuda, numel());
@@ -155,10 +167,10 @@ Tensor Tensor::to(Device device) const {
   t.device_ = device;
   if (device == Device::kCuda && storage_) {
     t.device_storage_ = device_storage(cuda, numel());
-    cuda.upload(storage_->data(), t.device_storage_.get(), numel());
+    cuda.upload(storage_.get(), t.device_storage_.get(), numel());
   } else if (device == Device::kCpu && device_storage_) {
-    t.storage_ = std::make_shared<std::vector<float>>(static_cast<size_t>(numel()));
-    cuda.download(device_storage_.get(), t.storage_->data(), numel());
+    t.storage_ = std::make_shared_for_overwrite<float[]>(static_cast<size_t>(numel()));
+    cuda.download(device_storage_.get(), t.storage_.get(), numel());
   }
   return t;
 }

@@ -43,6 +43,9 @@ class Tensor {
   // Zero-filled. Throws std::runtime_error("no CUDA device: ...") for kCuda
   // when no CUDA backend can run here.
   explicit Tensor(Shape shape, Device device = Device::kCpu);
+  // CPU storage whose values are left unset, for outputs that a kernel
+  // overwrites in full (skips the zero fill, a few percent of a training step).
+  static Tensor uninitialized(Shape shape);
   static Tensor from_values(Shape shape, std::vector<float> values);
   static Tensor full(Shape shape, float value);
 
@@ -51,7 +54,9 @@ class Tensor {
   int64_t size(int axis) const { return shape_[axis]; }
   int64_t numel() const { return shape_.numel(); }
   Device device() const { return device_; }
-  bool empty() const { return !storage_ && !device_storage_; }
+  // No storage at all (a default-constructed tensor). A tensor of zero
+  // elements has storage, though its pointer may be null.
+  bool empty() const { return storage_.use_count() == 0 && device_storage_.use_count() == 0; }
 
   // Host access; throws std::logic_error for a tensor on another device.
   float* data();
@@ -73,8 +78,8 @@ class Tensor {
   void fill(float value);
 
  private:
-  std::shared_ptr<std::vector<float>> storage_;  // kCpu
-  std::shared_ptr<float> device_storage_;        // kCuda, freed by the CUDA backend
+  std::shared_ptr<float[]> storage_;       // kCpu
+  std::shared_ptr<float> device_storage_;  // kCuda, freed by the CUDA backend
   Shape shape_;
   Device device_ = Device::kCpu;
 };

@@ -1,13 +1,17 @@
 #include "kernels/cpu/linalg.h"
 
 #include <cblas.h>
+#include <dlfcn.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 #include <string>
+
+#include "kernels/cpu/thread_pool.h"
 
 namespace kernels::cpu {
 
@@ -28,6 +32,24 @@ blasint to_blas(int64_t v) {
     throw std::invalid_argument("gemm: a dimension exceeds the BLAS integer range");
   }
   return static_cast<blasint>(v);
+}
+
+// Multiply-adds from which a GEMM is spread over the thread pool, and the
+// size of its blocks along the longer side of C.
+constexpr int64_t kGemmParallelWork = int64_t{1} << 20;
+constexpr int64_t kGemmBlock = 64;
+
+// OpenBLAS runs its own threads unless told otherwise; the kernels share one
+// pool instead (thread_pool.h). Looked up at run time: another BLAS has no
+// such switch and is left as it is.
+void use_single_threaded_blas() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+      set(1);
+    }
+  });
 }
 
 }  // namespace
@@ -241,9 +263,35 @@ void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, f
   if (lda < a_cols || ldb < b_cols || ldc < n) {
     throw std::invalid_argument("gemm: a leading dimension is smaller than its row length");
   }
-  cblas_sgemm(CblasRowMajor, transpose_a ? CblasTrans : CblasNoTrans,
-              transpose_b ? CblasTrans : CblasNoTrans, to_blas(m), to_blas(n), to_blas(k), alpha, a,
-              to_blas(lda), b, to_blas(ldb), beta, c, to_blas(ldc));
+  use_single_threaded_blas();
+  const auto ta = transpose_a ? CblasTrans : CblasNoTrans;
+  const auto tb = transpose_b ? CblasTrans : CblasNoTrans;
+  auto block = [&](int64_t i0, int64_t rows, int64_t j0, int64_t cols) {
+    // Rows i0.. of op(A) start at row i0 of A, or at its column i0 when
+    // transposed; likewise the columns j0.. of op(B).
+    const float* a0 = a + (transpose_a ? i0 : i0 * lda);
+    const float* b0 = b + (transpose_b ? j0 * ldb : j0);
+    cblas_sgemm(CblasRowMajor, ta, tb, to_blas(rows), to_blas(cols), to_blas(k), alpha, a0,
+                to_blas(lda), b0, to_blas(ldb), beta, c + i0 * ldc + j0, to_blas(ldc));
+  };
+  // Large products are cut along the longer side of C into blocks of a fixed
+  // size, so that the blocks (and their rounding) depend on the shape alone,
+  // not on the number of threads.
+  const bool split_rows = m >= n;
+  const int64_t side = split_rows ? m : n;
+  const int64_t blocks = (side + kGemmBlock - 1) / kGemmBlock;
+  if (m * n * k < kGemmParallelWork || blocks < 2) {
+    block(0, m, 0, n);
+    return;
+  }
+  parallel_for(blocks, 0, [&](int64_t task, int) {
+    const int64_t first = task * kGemmBlock, size = std::min(kGemmBlock, side - first);
+    if (split_rows) {
+      block(first, size, 0, n);
+    } else {
+      block(0, m, first, size);
+    }
+  });
 }
 
 void gemm(bool transpose_a, bool transpose_b, int64_t m, int64_t n, int64_t k, float alpha,

@@ -22,7 +22,7 @@ using long_conv_internal::parallel_for;
 
 int resolve_threads(int requested) {
   if (requested > 0) return requested;
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return hardware_threads();
 }
 
 // ---------------------------------------------------------------------------

@@ -4,14 +4,11 @@
 // long_conv_rows.cpp: moving channel blocks). Not part of the kernels API.
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <exception>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "kernels/cpu/long_conv.h"
+#include "kernels/cpu/thread_pool.h"
 
 namespace kernels::cpu::long_conv_internal {
 
@@ -19,41 +16,10 @@ inline size_t idx(int64_t i) {
   return static_cast<size_t>(i);
 }
 
-// Runs fn(task, worker) for task in [0, tasks) on up to `threads` threads
-// (the caller is worker 0). Tasks are handed out dynamically; callers make
-// each task's result independent of which worker runs it, so the output does
-// not depend on the thread count. The first exception is rethrown here.
-template <typename Fn>
-void parallel_for(int64_t tasks, int threads, Fn&& fn) {
-  const int workers = static_cast<int>(std::min<int64_t>(threads, tasks));
-  if (workers <= 1) {
-    for (int64_t i = 0; i < tasks; ++i)
-      fn(i, 0);
-    return;
-  }
-  std::atomic<int64_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&](int worker) {
-    for (int64_t i = next++; i < tasks; i = next++) {
-      try {
-        fn(i, worker);
-      } catch (...) {
-        std::lock_guard lock(error_mutex);
-        if (!error) error = std::current_exception();
-        next = tasks;
-      }
-    }
-  };
-  {
-    std::vector<std::jthread> pool;
-    pool.reserve(idx(workers - 1));
-    for (int w = 1; w < workers; ++w)
-      pool.emplace_back(work, w);
-    work(0);
-  }
-  if (error) std::rethrow_exception(error);
-}
+// The shared pool (thread_pool.h): callers make each task's result
+// independent of which worker runs it, so the output does not depend on the
+// thread count.
+using cpu::parallel_for;
 
 // ---------------------------------------------------------------------------
 // Channel blocks (long_conv_rows.cpp). Both algorithms work on blocks of up

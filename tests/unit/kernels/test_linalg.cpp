@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace {
@@ -252,13 +253,23 @@ TEST(PivotedQr, UnscaledCovarianceIsZeroForDroppedColumns) {
 
 struct GemmCase {
   bool ta, tb;
+  int64_t m = 7, n = 5, k = 9;
 };
+
+// Test names: NN_7x5x9 and the like.
+std::string gemm_case_name(const ::testing::TestParamInfo<GemmCase>& info) {
+  const auto& c = info.param;
+  return std::string(c.ta ? "T" : "N") + (c.tb ? "T" : "N") + "_" + std::to_string(c.m) + "x" +
+         std::to_string(c.n) + "x" + std::to_string(c.k);
+}
 
 class Gemm : public ::testing::TestWithParam<GemmCase> {};
 
 TEST_P(Gemm, MatchesTripleLoop) {
-  const auto [ta, tb] = GetParam();
-  const int64_t m = 7, n = 5, k = 9;
+  // The large cases pass the size above which the product is cut into blocks
+  // of C for the thread pool: along the rows when m >= n, along the columns
+  // otherwise, with a last block shorter than the others.
+  const auto [ta, tb, m, n, k] = GetParam();
   // Stored shapes with padding so the leading dimensions matter.
   const int64_t a_rows = ta ? k : m, a_cols = ta ? m : k, lda = a_cols + 3;
   const int64_t b_rows = tb ? n : k, b_cols = tb ? k : n, ldb = b_cols + 2;
@@ -285,7 +296,7 @@ TEST_P(Gemm, MatchesTripleLoop) {
         sum += static_cast<double>(aip) * bpj;
       }
       const double expected = alpha * sum + beta * static_cast<double>(c0[i * ldc + j]);
-      EXPECT_NEAR(c[i * ldc + j], expected, 1e-5);
+      EXPECT_NEAR(c[i * ldc + j], expected, 1e-5 + 1e-6 * static_cast<double>(k));
     }
     // Padding between rows of C is untouched.
     EXPECT_EQ(c[i * ldc + n], c0[i * ldc + n]);
@@ -294,7 +305,12 @@ TEST_P(Gemm, MatchesTripleLoop) {
 
 INSTANTIATE_TEST_SUITE_P(AllTransposes, Gemm,
                          ::testing::Values(GemmCase{false, false}, GemmCase{true, false},
-                                           GemmCase{false, true}, GemmCase{true, true}));
+                                           GemmCase{false, true}, GemmCase{true, true},
+                                           GemmCase{false, false, 230, 70, 100},
+                                           GemmCase{true, true, 230, 70, 100},
+                                           GemmCase{false, true, 70, 230, 100},
+                                           GemmCase{true, false, 70, 230, 100}),
+                         gemm_case_name);
 
 TEST(GemmContiguous, MatchesKnownProduct) {
   // [[1, 2], [3, 4]] x [[5, 6], [7, 8]] = [[19, 22], [43, 50]].
