@@ -132,7 +132,8 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
       throw std::runtime_error(config.dataset.string() + ": fold " + std::to_string(f + 1) +
                                " has no training or no test window");
     }
-    core::WindowClassifier model(encoder, k, core::submodule_seed(config.seed, f));
+    core::WindowClassifier model(encoder, k, core::submodule_seed(config.seed, f),
+                                 decoder_pooling(settings, encoder));
     load_pretrained(model, recipe);
     std::vector<int> fold_predicted;
     if (config.freeze) {
@@ -206,6 +207,7 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
                              {"lr", settings.lr},
                              {"encoder_lr_scale", settings.encoder_lr_scale},
                              {"head_warmup_steps", settings.head_warmup_steps},
+                             {"pooling", core::to_string(decoder_pooling(settings, encoder))},
                              {"window_length", config.windows.length},
                              {"window_stride", config.windows.stride},
                              {"folds", config.folds},

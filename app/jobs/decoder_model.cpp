@@ -16,6 +16,7 @@ void save_decoder(const std::filesystem::path& file, core::WindowClassifier& mod
   config["states"] = states;
   config["parcels"] = parcels;
   config["window_frames"] = window_frames;
+  config["pooling"] = core::to_string(model.pooling());
   core::save_checkpoint(file, core::parameter_tensors(model.parameters()), config);
 }
 
@@ -43,8 +44,17 @@ Decoder load_decoder(const std::filesystem::path& file) {
       d.window_frames < 1 || d.window_frames > encoder.max_frames) {
     throw std::runtime_error(source + ": inconsistent states, parcels or window length");
   }
-  d.model =
-      std::make_unique<core::WindowClassifier>(encoder, static_cast<int64_t>(d.states.size()), 0);
+  // Decoders saved before the pooling was recorded used the encoder's default.
+  core::Pooling pooling = core::default_pooling(encoder);
+  if (checkpoint.config.contains("pooling")) {
+    try {
+      pooling = core::pooling_from_string(checkpoint.config.at("pooling").get<std::string>());
+    } catch (const std::exception& e) {
+      throw std::runtime_error(source + ": " + e.what());
+    }
+  }
+  d.model = std::make_unique<core::WindowClassifier>(encoder, static_cast<int64_t>(d.states.size()),
+                                                     0, pooling);
   core::load_parameters(checkpoint.weights, d.model->parameters(), source);
   d.config = std::move(checkpoint.config);
   return d;

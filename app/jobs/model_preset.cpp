@@ -57,7 +57,10 @@ void read_training(const toml::table* table, const std::string& where, bool fine
   TableReader r{*table, where};
   std::set<std::string> keys{"steps",        "batch",        "lr",        "min_lr",
                              "warmup_steps", "weight_decay", "clip_norm", "encoder_lr_scale"};
-  if (fine_tuning) keys.insert("head_warmup_steps");
+  if (fine_tuning) {
+    keys.insert("head_warmup_steps");
+    keys.insert("pooling");
+  }
   r.only(keys);
   r.read("steps", t.steps);
   r.read("batch", t.batch);
@@ -68,12 +71,17 @@ void read_training(const toml::table* table, const std::string& where, bool fine
   r.read("clip_norm", t.clip_norm);
   r.read("encoder_lr_scale", t.encoder_lr_scale);
   r.read("head_warmup_steps", t.head_warmup_steps);
+  r.read("pooling", t.pooling);
   if (t.steps < 1 || t.batch < 1 || !(t.lr > 0) || t.min_lr < 0 || t.min_lr > t.lr ||
       t.warmup_steps < 0 || t.warmup_steps >= t.steps || t.weight_decay < 0 || t.clip_norm < 0 ||
       !(t.encoder_lr_scale > 0)) {
     throw std::runtime_error(where +
                              ": settings out of range (steps >= 1, batch >= 1, lr > 0, "
                              "0 <= min_lr <= lr, 0 <= warmup_steps < steps, encoder_lr_scale > 0)");
+  }
+  if (t.pooling != "auto" && t.pooling != "last" && t.pooling != "mean") {
+    throw std::runtime_error(where + ": 'pooling' must be auto, last or mean, not '" + t.pooling +
+                             "'");
   }
   if (t.head_warmup_steps < 0) {
     throw std::runtime_error(where + ": 'head_warmup_steps' must be >= 0, not " +
@@ -93,6 +101,12 @@ core::TrainerOptions trainer_options(const TrainingSettings& settings, uint64_t 
   options.clip_norm = settings.clip_norm;
   options.seed = seed;
   return options;
+}
+
+core::Pooling decoder_pooling(const TrainingSettings& settings,
+                              const core::EncoderConfig& encoder) {
+  if (settings.pooling == "auto") return core::default_pooling(encoder);
+  return core::pooling_from_string(settings.pooling);
 }
 
 std::vector<std::string> preset_names() {

@@ -9,6 +9,7 @@
 
 #include "core/models/encoder_config.h"
 #include "core/models/pretraining.h"
+#include "core/models/window_classifier.h"
 #include "core/train/trainer.h"
 
 namespace jobs {
@@ -30,6 +31,10 @@ struct TrainingSettings {
   // separates the states sends the encoder informative gradients rather than
   // a random head's. 0: everything trains from the first step.
   int64_t head_warmup_steps = 0;
+  // Fine-tuning only: how the classifier pools the encoder's output over the
+  // window: "last", "mean", or "auto" (the last position for causal
+  // encoders, the mean for bidirectional ones).
+  std::string pooling = "auto";
 };
 
 struct ModelPreset {
@@ -51,6 +56,9 @@ ModelPreset load_preset(const std::string& name_or_file);
 // The trainer's options for these settings and `seed`; a warm-up longer than
 // the run (steps overridden on the command line) is shortened to fit.
 core::TrainerOptions trainer_options(const TrainingSettings& settings, uint64_t seed);
+
+// The pooling `settings` ask for with this encoder ("auto" resolved).
+core::Pooling decoder_pooling(const TrainingSettings& settings, const core::EncoderConfig& encoder);
 
 // The names of the shipped presets, sorted.
 std::vector<std::string> preset_names();

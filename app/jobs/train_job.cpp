@@ -23,7 +23,7 @@ TrainResult run_train(const TrainConfig& config, const JobContext& context) {
   const auto& series = data.runs.front().series;
   fit_to_series(recipe, series, config.recipe.atlas.string());
   core::WindowClassifier model(recipe.encoder, static_cast<int64_t>(data.states.size()),
-                               config.seed);
+                               config.seed, decoder_pooling(recipe.settings, recipe.encoder));
   load_pretrained(model, recipe);
   std::vector<size_t> rows(data.refs.size());
   std::iota(rows.begin(), rows.end(), size_t{0});

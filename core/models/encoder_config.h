@@ -41,7 +41,8 @@ struct EncoderConfig {
   int64_t heads = 4;
   int64_t hyena_filter_width = 32;
 
-  // Causal encoders pool the last position; bidirectional ones the mean.
+  // Whether each position sees only the frames up to it (every mixer but the
+  // bidirectional long convolution).
   bool causal() const { return !(mixer == MixerKind::kLongConv && bidirectional); }
   int64_t time_bins() const;
 };

@@ -21,16 +21,35 @@ void require_forward(const Context& ctx, const char* call) {
 }
 }  // namespace
 
+Pooling default_pooling(const EncoderConfig& config) {
+  return config.causal() ? Pooling::kLast : Pooling::kMean;
+}
+
+std::string to_string(Pooling pooling) {
+  return pooling == Pooling::kLast ? "last" : "mean";
+}
+
+Pooling pooling_from_string(const std::string& name) {
+  if (name == "last") return Pooling::kLast;
+  if (name == "mean") return Pooling::kMean;
+  throw std::invalid_argument("pooling must be last or mean, not '" + name + "'");
+}
+
 WindowClassifier::WindowClassifier(const EncoderConfig& config, int64_t states, uint64_t seed)
+    : WindowClassifier(config, states, seed, default_pooling(config)) {}
+
+WindowClassifier::WindowClassifier(const EncoderConfig& config, int64_t states, uint64_t seed,
+                                   Pooling pooling)
     : encoder_(config, submodule_seed(seed, 0)),
-      head_("head", config.dim, states, submodule_seed(seed, 1)) {}
+      head_("head", config.dim, states, submodule_seed(seed, 1)),
+      pooling_(pooling) {}
 
 Tensor WindowClassifier::pool(const Tensor& y) const {
   const int64_t b = y.size(0), l = y.size(1), d = y.size(2);
   Tensor out({b, d});
   for (int64_t i = 0; i < b; ++i) {
     float* o = out.data() + i * d;
-    if (encoder_.config().causal()) {
+    if (pooling_ == Pooling::kLast) {
       std::copy_n(y.data() + (i * l + l - 1) * d, d, o);
       continue;
     }
@@ -47,7 +66,7 @@ Tensor WindowClassifier::pool(const Tensor& y) const {
 Tensor WindowClassifier::unpool_gradient(const Tensor& grad, const Shape& shape) const {
   const int64_t b = shape[0], l = shape[1], d = shape[2];
   Tensor out(shape);
-  const bool last = encoder_.config().causal();
+  const bool last = pooling_ == Pooling::kLast;
   const float share = last ? 1.0f : 1.0f / static_cast<float>(l);
   for (int64_t i = 0; i < b; ++i)
     for (int64_t t = last ? l - 1 : 0; t < l; ++t)
@@ -61,7 +80,7 @@ Tensor WindowClassifier::unpool_gradient(const Tensor& grad, const Shape& shape)
 // epsilon rule of a linear map).
 Tensor WindowClassifier::unpool_relevance(const Tensor& relevance, const Tensor& y,
                                           double epsilon) const {
-  if (encoder_.config().causal()) return unpool_gradient(relevance, y.shape());
+  if (pooling_ == Pooling::kLast) return unpool_gradient(relevance, y.shape());
   const int64_t b = y.size(0), l = y.size(1), d = y.size(2);
   Tensor out(y.shape());
   for (int64_t i = 0; i < b; ++i)

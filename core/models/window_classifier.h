@@ -1,10 +1,10 @@
 #pragma once
-// A mental-state decoder: the encoder, its output pooled over time (the last
-// position for causal encoders, which have seen the whole window there; the
-// mean otherwise), and a linear head to one logit per state.
+// A mental-state decoder: the encoder, its output pooled over time, and a
+// linear head to one logit per state.
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "core/models/encoder.h"
@@ -12,13 +12,27 @@
 
 namespace core {
 
+// How the encoder's output [B, L, D] becomes the head's input [B, D]: its
+// last position, or its mean over the window.
+enum class Pooling { kLast, kMean };
+
+// The last position for causal encoders (which have seen the whole window
+// there), the mean for bidirectional ones.
+Pooling default_pooling(const EncoderConfig& config);
+// "last" or "mean".
+std::string to_string(Pooling pooling);
+// Throws std::invalid_argument("pooling must be last or mean, not '<name>'").
+Pooling pooling_from_string(const std::string& name);
+
 class WindowClassifier {
  public:
   WindowClassifier(const EncoderConfig& config, int64_t states, uint64_t seed);
+  WindowClassifier(const EncoderConfig& config, int64_t states, uint64_t seed, Pooling pooling);
 
   Encoder& encoder() { return encoder_; }
   Linear& head() { return head_; }
   int64_t states() const { return head_.out_features(); }
+  Pooling pooling() const { return pooling_; }
 
   Tensor forward(const WindowBatch& batch, Context& ctx, const ForwardMode& mode = {});  // [B, C]
   // The pooled encoder output [B, D]: the head's input.
@@ -39,6 +53,7 @@ class WindowClassifier {
 
   Encoder encoder_;
   Linear head_;
+  Pooling pooling_;
 };
 
 }  // namespace core

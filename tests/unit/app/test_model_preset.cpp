@@ -78,6 +78,26 @@ TEST_F(ModelPreset, HeadWarmupIsUnknownToPretraining) {
   EXPECT_THAT(message, HasSubstr("unknown key 'head_warmup_steps'"));
 }
 
+TEST_F(ModelPreset, PoolingIsReadFromFinetuneAndResolvedForTheEncoder) {
+  const auto preset = jobs::load_preset(write_preset("[finetune]\npooling = \"mean\"\n").string());
+  EXPECT_EQ(preset.finetune.pooling, "mean");
+  core::EncoderConfig causal;
+  EXPECT_EQ(jobs::decoder_pooling(preset.finetune, causal), core::Pooling::kMean);
+  jobs::TrainingSettings automatic;
+  EXPECT_EQ(jobs::decoder_pooling(automatic, causal), core::Pooling::kLast);
+  core::EncoderConfig bidirectional;
+  bidirectional.bidirectional = true;
+  EXPECT_EQ(jobs::decoder_pooling(automatic, bidirectional), core::Pooling::kMean);
+}
+
+TEST_F(ModelPreset, UnknownPoolingIsOneLineNamingFileAndValue) {
+  const std::string message = load_error("[finetune]\npooling = \"max\"\n");
+  EXPECT_THAT(message, HasSubstr(file().string()));
+  EXPECT_THAT(message, HasSubstr("'pooling' must be auto, last or mean, not 'max'"));
+  EXPECT_THAT(message, Not(HasSubstr("\n")));
+  EXPECT_THAT(load_error("[pretrain]\npooling = \"mean\"\n"), HasSubstr("unknown key 'pooling'"));
+}
+
 TEST_F(ModelPreset, ShippedPresetsLoad) {
   for (const auto& name : jobs::preset_names()) {
     SCOPED_TRACE(name);

@@ -89,10 +89,33 @@ class ClassifierOfX final : public core::Module {
   core::WindowClassifier& model_;
 };
 
-TEST(WindowClassifier, PoolsTheMeanWhenBidirectionalAndTheLastFrameWhenCausal) {
+// Every combination of encoder and pooling the classifier allows: each
+// encoder's default, and each pooling asked for explicitly on the other.
+struct PoolingCase {
+  bool bidirectional;
+  core::Pooling pooling;
+};
+const std::vector<PoolingCase> kPoolingCases = {{true, core::Pooling::kMean},
+                                                {false, core::Pooling::kLast},
+                                                {false, core::Pooling::kMean},
+                                                {true, core::Pooling::kLast}};
+
+TEST(WindowClassifier, DefaultPoolingIsTheMeanWhenBidirectionalAndTheLastFrameWhenCausal) {
+  EXPECT_EQ(core::default_pooling(small_config(MixerKind::kLongConv, true)), core::Pooling::kMean);
+  EXPECT_EQ(core::default_pooling(small_config(MixerKind::kLongConv, false)), core::Pooling::kLast);
+  EXPECT_EQ(core::default_pooling(small_config(MixerKind::kAttention)), core::Pooling::kLast);
+  EXPECT_EQ(core::WindowClassifier(small_config(MixerKind::kLongConv, true), kC, 2).pooling(),
+            core::Pooling::kMean);
+  EXPECT_EQ(core::pooling_from_string(core::to_string(core::Pooling::kMean)), core::Pooling::kMean);
+  EXPECT_EQ(core::pooling_from_string(core::to_string(core::Pooling::kLast)), core::Pooling::kLast);
+  EXPECT_EQ(error_of<std::invalid_argument>([] { core::pooling_from_string("max"); }),
+            "pooling must be last or mean, not 'max'");
+}
+
+TEST(WindowClassifier, PoolsTheLastFrameOrTheMeanAsAsked) {
   const core::Tensor x = random_normal({kB, kL, kP}, 1);
-  for (bool bidirectional : {true, false}) {
-    core::WindowClassifier model(small_config(MixerKind::kLongConv, bidirectional), kC, 2);
+  for (const auto [bidirectional, pooling] : kPoolingCases) {
+    core::WindowClassifier model(small_config(MixerKind::kLongConv, bidirectional), kC, 2, pooling);
     core::Context ctx, alone;
     const core::WindowBatch batch{x, small_seconds(), {}};
     const Vec logits = to_double(model.forward(batch, ctx));
@@ -101,14 +124,15 @@ TEST(WindowClassifier, PoolsTheMeanWhenBidirectionalAndTheLastFrameWhenCausal) {
     Vec want(kB * kD, 0.0);
     for (int64_t b = 0; b < kB; ++b)
       for (int64_t c = 0; c < kD; ++c) {
-        if (!bidirectional) {
+        if (pooling == core::Pooling::kLast) {
           want[b * kD + c] = y[(b * kL + kL - 1) * kD + c];
           continue;
         }
         for (int64_t t = 0; t < kL; ++t)
           want[b * kD + c] += y[(b * kL + t) * kD + c] / kL;
       }
-    EXPECT_TRUE(neuroseq_test::close_to("pooled", pooled, want, 1e-6, 1e-6)) << bidirectional;
+    EXPECT_TRUE(neuroseq_test::close_to("pooled", pooled, want, 1e-6, 1e-6))
+        << bidirectional << " " << core::to_string(pooling);
     // Logits = W pooled + b.
     const Vec w = to_double(model.head().weight().value),
               bias = to_double(model.head().bias().value);
@@ -138,11 +162,11 @@ TEST(WindowClassifier, BackwardNeedsAForwardContextAndGradientsOfTheLogitsShape)
 }
 
 TEST(WindowClassifier, GradientsMatchFiniteDifferencesForBothPoolings) {
-  for (bool bidirectional : {true, false}) {
-    core::WindowClassifier model(small_config(MixerKind::kLongConv, bidirectional), kC, 3);
+  for (const auto [bidirectional, pooling] : kPoolingCases) {
+    core::WindowClassifier model(small_config(MixerKind::kLongConv, bidirectional), kC, 3, pooling);
     ClassifierOfX module(model);
     EXPECT_TRUE(neuroseq_test::gradients_match_float(module, random_normal({kB, kL, kP}, 4)))
-        << "bidirectional " << bidirectional;
+        << "bidirectional " << bidirectional << ", pooling " << core::to_string(pooling);
   }
 }
 
@@ -151,9 +175,9 @@ TEST(WindowClassifier, ConservesRelevanceFromTheLogitsWithZeroBiases) {
   // pooling shares by contribution (conservative), the last position copies.
   for (MixerKind mixer :
        {MixerKind::kLongConv, MixerKind::kS4D, MixerKind::kHyena, MixerKind::kAttention}) {
-    for (bool bidirectional : {false, true}) {
+    for (const auto [bidirectional, pooling] : kPoolingCases) {
       if (bidirectional && mixer != MixerKind::kLongConv) continue;
-      core::WindowClassifier model(small_config(mixer, bidirectional), kC, 5);
+      core::WindowClassifier model(small_config(mixer, bidirectional), kC, 5, pooling);
       for (core::Parameter* p : model.parameters())
         if (p->name.ends_with(".bias") && p->name.find("filter_fn") == std::string::npos)
           p->value.fill(0.0f);
@@ -163,7 +187,8 @@ TEST(WindowClassifier, ConservesRelevanceFromTheLogitsWithZeroBiases) {
       rule.epsilon = 1e-9;
       EXPECT_TRUE(neuroseq_test::relevance_conserved(module, random_normal({kB, kL, kP}, 6),
                                                      random_uniform({kB, kC}, 7, 0.5, 1.5), rule))
-          << core::mixer_name(mixer) << " bidirectional " << bidirectional;
+          << core::mixer_name(mixer) << " bidirectional " << bidirectional << ", pooling "
+          << core::to_string(pooling);
     }
   }
 }
