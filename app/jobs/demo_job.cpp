@@ -45,9 +45,10 @@ std::string confusion_table(const DecodingSummary& d) {
 std::string method_row(const MethodScores& m) {
   char line[512];
   const std::string faithfulness = faithfulness_text(m);
-  std::snprintf(line, sizeof(line), "| %s | %s | %.3f (%.3f) | %.3f | %.3f | %.3f |\n",
-                m.method.c_str(), faithfulness.c_str(), m.deletion_auc, m.random_deletion_auc,
-                m.ground_truth_auroc, m.glm_r, m.randomised_r);
+  std::snprintf(line, sizeof(line), "| %s | %s | %s (%s) | %s | %s | %s |\n", m.method.c_str(),
+                faithfulness.c_str(), score_text(m.deletion_auc).c_str(),
+                score_text(m.random_deletion_auc).c_str(), score_text(m.ground_truth_auroc).c_str(),
+                score_text(m.glm_r).c_str(), score_text(m.randomised_r).c_str());
   return line;
 }
 

@@ -128,6 +128,10 @@ std::filesystem::path write_explanation_report(const std::filesystem::path& fold
   return report;
 }
 
+std::string score_text(double v) {
+  return number(v);
+}
+
 std::string faithfulness_text(const MethodScores& m) {
   return m.faithfulness ? number(*m.faithfulness, "%.2f") : "not reached";
 }

@@ -17,6 +17,10 @@ namespace jobs {
 // the faithfulness cell of every table.
 std::string faithfulness_text(const MethodScores& m);
 
+// A score with 3 decimals, or "n/a" where it is undefined (NaN: a method
+// whose maps do not vary, say).
+std::string score_text(double v);
+
 // Returns the report's path.
 std::filesystem::path write_explanation_report(const std::filesystem::path& folder,
                                                const ExplainResult& result,

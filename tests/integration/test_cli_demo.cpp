@@ -98,6 +98,9 @@ void DemoRun::EndsWithTheExplanationReport() {
   for (const char* method : kMethods)
     EXPECT_NE(report.find(std::string("| ") + method + " |"), std::string::npos) << method;
   EXPECT_TRUE(fs::exists(out() / "explanations" / "report.html"));
+  // Undefined scores (occlusion of time has no map to correlate) read n/a.
+  EXPECT_EQ(report.find("| nan"), std::string::npos);
+  EXPECT_NE(report.find("| n/a"), std::string::npos);
   EXPECT_TRUE(fs::exists(out() / "explanations" / "explanations.tsv"));
   EXPECT_TRUE(fs::exists(out() / "decoder" / "decoder.safetensors"));
   EXPECT_NE(result().out.find("explanations of"), std::string::npos) << result().out;

@@ -1,8 +1,12 @@
 #!/bin/sh
 # Reproduces model.safetensors and model.json in this folder: a long-convolution
-# encoder (preset longconv-small) pretrained with the causal objective on a
-# simulated corpus of 24 subjects, 2 resting and 2 task runs each, task effects
-# of 1 % signal change. With the same build the weights are bit-identical.
+# encoder (preset longconv-small) pretrained by autoencoding on a simulated
+# corpus of 24 subjects, 2 resting and 2 task runs each, task effects of 1 %
+# signal change. Of the three objectives, autoencoding transferred best to
+# decoding held-out simulated subjects from 2 training subjects (validation
+# dataset `simulate --seed 201`: +12.8 points of balanced accuracy over
+# training from scratch, against +6.6 for masked and +5.6 for causal
+# modelling). With the same build the weights are bit-identical.
 #
 #   sh resources/models/longconv-small/recipe.sh [WORK_FOLDER]
 #
@@ -19,6 +23,6 @@ neuroseq=${NEUROSEQ:-$root/build/release/app/cli/neuroseq}
   --activation 1.0 --seed 300
 atlas="$work/corpus/sim/space-MNIColin27_atlas-HarvardOxford_dseg"
 "$neuroseq" pretrain "$work/corpus" --atlas "$atlas.nii.gz" --atlas-names "$atlas.tsv" \
-  --preset longconv-small --objective causal --steps 4000 --seed 1 -o "$work/model"
+  --preset longconv-small --objective autoencode --steps 4000 --seed 1 -o "$work/model"
 cp "$work/model/model.safetensors" "$work/model/model.json" "$here/"
 echo "wrote $here/model.safetensors"
