@@ -78,15 +78,15 @@ void add_decode_command(CLI::App& app) {
       if (!c.pretrained.empty() || c.freeze) {
         throw std::runtime_error("decode: --pretrained and --freeze need an encoder --model");
       }
-      if (!c.train_subjects.empty() || !c.test_subjects.empty() || c.max_train_subjects > 0) {
-        throw std::runtime_error("decode: the linear model takes --folds only");
-      }
       auto& l = f->linear;
       l.dataset = c.dataset;
       l.filters = c.filters;
       l.recipe = c.recipe;
       l.output = c.output;
       l.folds = c.folds;
+      l.train_subjects = c.train_subjects;
+      l.test_subjects = c.test_subjects;
+      l.max_train_subjects = c.max_train_subjects;
       l.l2 = c.l2;
       l.permutations = c.permutations;
       l.seed = c.seed;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <stdexcept>
 
 #include "core/random/philox.h"
@@ -49,6 +50,65 @@ std::vector<int> subject_folds(size_t subjects, int folds, const std::filesystem
   for (size_t s = 0; s < subjects; ++s)
     fold[s] = static_cast<int>(s % k);
   return fold;
+}
+
+namespace {
+
+int subject_index(const WindowTable& table, const std::string& label,
+                  const std::filesystem::path& dataset) {
+  const auto it = std::find(table.subjects.begin(), table.subjects.end(), label);
+  if (it == table.subjects.end()) {
+    throw std::runtime_error(dataset.string() + ": subject '" + label + "' has no labelled window");
+  }
+  return static_cast<int>(it - table.subjects.begin());
+}
+
+}  // namespace
+
+std::vector<Fold> make_folds(const SubjectSplit& split, const WindowTable& table,
+                             const std::filesystem::path& dataset) {
+  std::vector<std::vector<int>> train_subjects, test_subjects;
+  if (!split.train.empty() || !split.test.empty()) {
+    if (split.train.empty() || split.test.empty()) {
+      throw std::runtime_error("decode: give both training and test subjects, or neither");
+    }
+    std::set<std::string> train(split.train.begin(), split.train.end());
+    for (const auto& s : split.test) {
+      if (train.contains(s)) {
+        throw std::runtime_error("decode: subject '" + s +
+                                 "' is in both training and test; a test subject must be unseen");
+      }
+    }
+    train_subjects.emplace_back();
+    test_subjects.emplace_back();
+    for (const auto& s : split.train)
+      train_subjects[0].push_back(subject_index(table, s, dataset));
+    for (const auto& s : split.test)
+      test_subjects[0].push_back(subject_index(table, s, dataset));
+  } else {
+    const auto fold_of = subject_folds(table.subjects.size(), split.folds, dataset);
+    const int folds = *std::max_element(fold_of.begin(), fold_of.end()) + 1;
+    train_subjects.resize(static_cast<size_t>(folds));
+    test_subjects.resize(static_cast<size_t>(folds));
+    for (size_t s = 0; s < fold_of.size(); ++s)
+      for (int f = 0; f < folds; ++f)
+        (fold_of[s] == f ? test_subjects : train_subjects)[static_cast<size_t>(f)].push_back(
+            static_cast<int>(s));
+  }
+  std::vector<Fold> folds(train_subjects.size());
+  for (size_t f = 0; f < folds.size(); ++f) {
+    auto& train = train_subjects[f];
+    if (split.max_train > 0 && static_cast<int>(train.size()) > split.max_train) {
+      train.resize(static_cast<size_t>(split.max_train));
+    }
+    for (size_t i = 0; i < table.subject.size(); ++i) {
+      const int s = table.subject[i];
+      if (std::find(train.begin(), train.end(), s) != train.end()) folds[f].train.push_back(i);
+      const auto& test = test_subjects[f];
+      if (std::find(test.begin(), test.end(), s) != test.end()) folds[f].test.push_back(i);
+    }
+  }
+  return folds;
 }
 
 std::vector<int> permute_within_runs(const WindowTable& table, std::span<const size_t> rows,

@@ -34,6 +34,26 @@ void require_every_state(const WindowTable& table, const std::vector<std::string
 // one subject per fold. Throws std::runtime_error for fewer than 2 subjects.
 std::vector<int> subject_folds(size_t subjects, int folds, const std::filesystem::path& dataset);
 
+// The window rows (of a WindowTable) one fold trains and tests on.
+struct Fold {
+  std::vector<size_t> train, test;
+};
+
+// Which subjects train and which test: either k folds of whole subjects
+// (`folds`, 0: one subject per fold), or one explicit split when `train` and
+// `test` name subjects; `max_train` > 0 keeps the first that many training
+// subjects of each fold.
+struct SubjectSplit {
+  int folds = 0;
+  std::vector<std::string> train, test;
+  int max_train = 0;
+};
+
+// Throws std::runtime_error for a split naming only one side, a subject on
+// both sides, or a subject with no labelled window.
+std::vector<Fold> make_folds(const SubjectSplit& split, const WindowTable& table,
+                             const std::filesystem::path& dataset);
+
 // Shuffles labels within each run (Fisher-Yates from `seed`), the null
 // distribution of a label-permutation test that keeps each run's state counts
 // and temporal blocks of windows.

@@ -18,69 +18,6 @@
 
 namespace jobs {
 
-namespace {
-
-struct Fold {
-  std::vector<size_t> train, test;  // window rows
-};
-
-int subject_index(const WindowTable& table, const std::string& label,
-                  const std::filesystem::path& dataset) {
-  const auto it = std::find(table.subjects.begin(), table.subjects.end(), label);
-  if (it == table.subjects.end()) {
-    throw std::runtime_error(dataset.string() + ": subject '" + label + "' has no labelled window");
-  }
-  return static_cast<int>(it - table.subjects.begin());
-}
-
-std::vector<Fold> make_folds(const EncoderDecodeConfig& config, const WindowTable& table) {
-  std::vector<std::vector<int>> train_subjects, test_subjects;
-  if (!config.train_subjects.empty() || !config.test_subjects.empty()) {
-    if (config.train_subjects.empty() || config.test_subjects.empty()) {
-      throw std::runtime_error("decode: give both training and test subjects, or neither");
-    }
-    std::set<std::string> train(config.train_subjects.begin(), config.train_subjects.end());
-    for (const auto& s : config.test_subjects) {
-      if (train.contains(s)) {
-        throw std::runtime_error("decode: subject '" + s +
-                                 "' is in both training and test; a test subject must be unseen");
-      }
-    }
-    train_subjects.emplace_back();
-    test_subjects.emplace_back();
-    for (const auto& s : config.train_subjects)
-      train_subjects[0].push_back(subject_index(table, s, config.dataset));
-    for (const auto& s : config.test_subjects)
-      test_subjects[0].push_back(subject_index(table, s, config.dataset));
-  } else {
-    const auto fold_of = subject_folds(table.subjects.size(), config.folds, config.dataset);
-    const int folds = *std::max_element(fold_of.begin(), fold_of.end()) + 1;
-    train_subjects.resize(static_cast<size_t>(folds));
-    test_subjects.resize(static_cast<size_t>(folds));
-    for (size_t s = 0; s < fold_of.size(); ++s)
-      for (int f = 0; f < folds; ++f)
-        (fold_of[s] == f ? test_subjects : train_subjects)[static_cast<size_t>(f)].push_back(
-            static_cast<int>(s));
-  }
-  std::vector<Fold> folds(train_subjects.size());
-  for (size_t f = 0; f < folds.size(); ++f) {
-    auto& train = train_subjects[f];
-    if (config.max_train_subjects > 0 &&
-        static_cast<int>(train.size()) > config.max_train_subjects) {
-      train.resize(static_cast<size_t>(config.max_train_subjects));
-    }
-    for (size_t i = 0; i < table.subject.size(); ++i) {
-      const int s = table.subject[i];
-      if (std::find(train.begin(), train.end(), s) != train.end()) folds[f].train.push_back(i);
-      const auto& test = test_subjects[f];
-      if (std::find(test.begin(), test.end(), s) != test.end()) folds[f].test.push_back(i);
-    }
-  }
-  return folds;
-}
-
-}  // namespace
-
 EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
                                        const JobContext& context) {
   if (config.output.empty()) throw std::runtime_error("decode: no output folder given");
@@ -109,7 +46,9 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
   const auto& refs = data.refs;
   const int k = static_cast<int>(summary.states.size());
   const int64_t frames = config.windows.length;
-  const auto folds = make_folds(config, table);
+  const auto folds = make_folds(
+      {config.folds, config.train_subjects, config.test_subjects, config.max_train_subjects}, table,
+      config.dataset);
 
   summary.model = config.label.empty()
                       ? std::string(core::mixer_name(encoder.mixer)) +

@@ -35,21 +35,23 @@ struct Split {
   std::vector<size_t> train_rows, test_rows;
 };
 
-std::vector<Split> make_splits(const WindowTable& table, const std::vector<float>& features,
-                               int64_t p, const std::vector<int>& fold_of_subject, int folds) {
-  std::vector<Split> splits(static_cast<size_t>(folds));
-  for (size_t i = 0; i < table.states.size(); ++i) {
-    const auto row = features.begin() + static_cast<std::ptrdiff_t>(i * static_cast<size_t>(p));
-    const auto fold = static_cast<size_t>(fold_of_subject[static_cast<size_t>(table.subject[i])]);
-    for (size_t f = 0; f < splits.size(); ++f) {
-      Split& s = splits[f];
-      auto& values = f == fold ? s.test : s.train;
+std::vector<Split> make_splits(const std::vector<float>& features, int64_t p,
+                               const std::vector<Fold>& folds) {
+  std::vector<Split> splits(folds.size());
+  const auto gather = [&](const std::vector<size_t>& rows, std::vector<float>& values) {
+    for (size_t i : rows) {
+      const auto row = features.begin() + static_cast<std::ptrdiff_t>(i * static_cast<size_t>(p));
       values.insert(values.end(), row, row + p);
-      (f == fold ? s.test_rows : s.train_rows).push_back(i);
     }
-  }
-  for (Split& s : splits)
+  };
+  for (size_t f = 0; f < folds.size(); ++f) {
+    Split& s = splits[f];
+    s.train_rows = folds[f].train;
+    s.test_rows = folds[f].test;
+    gather(s.train_rows, s.train);
+    gather(s.test_rows, s.test);
     standardize_with_training(s.train, s.test, p);
+  }
   return splits;
 }
 
@@ -71,9 +73,15 @@ std::vector<int> cross_validate(const std::vector<Split>& splits, const WindowTa
   return predicted;
 }
 
+// Accuracy over the windows that some fold tested (predicted >= 0).
 double accuracy_of(const std::vector<int>& predicted, const std::vector<int>& truth) {
-  return static_cast<double>(count_correct(truth, predicted)) /
-         static_cast<double>(predicted.size());
+  long correct = 0, tested = 0;
+  for (size_t i = 0; i < predicted.size(); ++i) {
+    if (predicted[i] < 0) continue;
+    ++tested;
+    correct += predicted[i] == truth[i];
+  }
+  return tested > 0 ? static_cast<double>(correct) / static_cast<double>(tested) : 0.0;
 }
 
 }  // namespace
@@ -87,11 +95,12 @@ LinearDecodeResult run_decode_linear(const LinearDecodeConfig& config, const Job
   result.states = data.states;
   const int k = static_cast<int>(result.states.size());
   result.subjects = table.subjects;
-  const auto fold_of_subject = subject_folds(table.subjects.size(), config.folds, config.dataset);
-  result.folds = *std::max_element(fold_of_subject.begin(), fold_of_subject.end()) + 1;
+  const auto folds = make_folds(
+      {config.folds, config.train_subjects, config.test_subjects, config.max_train_subjects}, table,
+      config.dataset);
+  result.folds = static_cast<int>(folds.size());
   const int64_t p = data.runs.front().series.parcels;
-  const auto splits = make_splits(table, window_features(table, config.windows.length), p,
-                                  fold_of_subject, result.folds);
+  const auto splits = make_splits(window_features(table, config.windows.length), p, folds);
   context.report(0.6, "fitting " + std::to_string(result.folds) + " folds");
   const auto true_labels = [&](const Split& s) {
     std::vector<int> y;
@@ -100,7 +109,13 @@ LinearDecodeResult run_decode_linear(const LinearDecodeConfig& config, const Job
     return y;
   };
   const auto predicted = cross_validate(splits, table, p, k, config.l2, true_labels);
-  score_decisions(result, table.states, predicted);
+  std::vector<int> truth, decided;
+  for (size_t i = 0; i < predicted.size(); ++i) {
+    if (predicted[i] < 0) continue;
+    truth.push_back(table.states[i]);
+    decided.push_back(predicted[i]);
+  }
+  score_decisions(result, truth, decided);
   if (config.permutations > 0) {
     std::vector<double> null_scores;
     for (int i = 0; i < config.permutations; ++i) {
@@ -122,6 +137,9 @@ LinearDecodeResult run_decode_linear(const LinearDecodeConfig& config, const Job
                                    {"window_length", config.windows.length},
                                    {"window_stride", config.windows.stride},
                                    {"folds", config.folds},
+                                   {"train_subjects", config.train_subjects},
+                                   {"test_subjects", config.test_subjects},
+                                   {"max_train_subjects", config.max_train_subjects},
                                    {"l2", config.l2},
                                    {"permutations", config.permutations},
                                    {"seed", config.seed},

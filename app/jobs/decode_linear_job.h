@@ -22,6 +22,10 @@ struct LinearDecodeConfig {
   SeriesRecipe recipe;
   neuro::WindowSpec windows{4, 4};
   int folds = 0;  // 0: leave one subject out; k >= 2: k folds of whole subjects
+  // An explicit split instead of folds (both or neither).
+  std::vector<std::string> train_subjects;
+  std::vector<std::string> test_subjects;
+  int max_train_subjects = 0;  // per fold, train on the first N training subjects (0: all)
   double l2 = 1e-2;
   // Label-permutation test: refits with labels shuffled within runs (0: none).
   int permutations = 0;

@@ -62,4 +62,34 @@ TEST(CliPipeline, SimulateExtractDecode) {
   EXPECT_GT(scores["balanced_accuracy"].get<double>(), scores["chance"].get<double>() + 0.2);
   EXPECT_LT(scores["binomial_p"].get<double>(), 1e-3);
   EXPECT_TRUE(fs::exists(dir / "results" / "dataset_description.json"));
+
+  // An explicit split: trained on 01 and 02, tested on 03 alone, so every
+  // prediction is of sub-03 and there are a third of the windows (each
+  // subject has the same single run).
+  r = run_neuroseq("decode " + ds.string() + " --atlas " + atlas.string() +
+                       " --train-subject 01 --train-subject 02 --test-subject 03 -o " +
+                       (dir / "split").string(),
+                   dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto split =
+      nlohmann::json::parse(std::ifstream(dir / "split" / "model-linear_scores.json"));
+  EXPECT_EQ(split["folds"].get<int>(), 1);
+  EXPECT_EQ(split["windows"].get<long>() * 3, scores["windows"].get<long>());
+  EXPECT_EQ(split["config"]["test_subjects"], nlohmann::json::array({"03"}));
+  std::ifstream predictions(dir / "split" / "model-linear_predictions.tsv");
+  std::string line;
+  std::getline(predictions, line);  // header
+  long rows = 0;
+  while (std::getline(predictions, line)) {
+    ++rows;
+    EXPECT_EQ(line.rfind("03\t", 0), 0u) << line;
+  }
+  EXPECT_EQ(rows, split["windows"].get<long>());
+  // A subject on both sides is refused, as for the encoders.
+  r = run_neuroseq("decode " + ds.string() + " --atlas " + atlas.string() +
+                       " --train-subject 01 --test-subject 01 -o " + (dir / "overlap").string(),
+                   dir.path());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("subject '01' is in both training and test"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "overlap" / "model-linear_scores.json"));
 }
