@@ -120,13 +120,7 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
   if (trained_windows > 0)
     result.windows_per_second = static_cast<double>(trained_windows) / result.training_seconds;
 
-  std::vector<int> truth, decided;
-  for (size_t i = 0; i < predicted.size(); ++i) {
-    if (predicted[i] < 0) continue;
-    truth.push_back(table.states[i]);
-    decided.push_back(predicted[i]);
-  }
-  score_decisions(summary, truth, decided);
+  score_tested_windows(summary, table.states, predicted);
   if (config.permutations > 0) {
     for (size_t p = 0; p < null_correct.size(); ++p)
       null_accuracy[p] =

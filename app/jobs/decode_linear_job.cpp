@@ -109,13 +109,7 @@ LinearDecodeResult run_decode_linear(const LinearDecodeConfig& config, const Job
     return y;
   };
   const auto predicted = cross_validate(splits, table, p, k, config.l2, true_labels);
-  std::vector<int> truth, decided;
-  for (size_t i = 0; i < predicted.size(); ++i) {
-    if (predicted[i] < 0) continue;
-    truth.push_back(table.states[i]);
-    decided.push_back(predicted[i]);
-  }
-  score_decisions(result, truth, decided);
+  score_tested_windows(result, table.states, predicted);
   if (config.permutations > 0) {
     std::vector<double> null_scores;
     for (int i = 0; i < config.permutations; ++i) {

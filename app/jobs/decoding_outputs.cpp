@@ -20,6 +20,17 @@ void score_decisions(DecodingSummary& summary, std::span<const int> truth,
       core::binomial_p_value(count_correct(truth, predicted), summary.windows, summary.chance);
 }
 
+void score_tested_windows(DecodingSummary& summary, std::span<const int> states,
+                          std::span<const int> predicted) {
+  std::vector<int> truth, decided;
+  for (size_t i = 0; i < predicted.size(); ++i) {
+    if (predicted[i] < 0) continue;
+    truth.push_back(states[i]);
+    decided.push_back(predicted[i]);
+  }
+  score_decisions(summary, truth, decided);
+}
+
 nlohmann::json summary_json(const DecodingSummary& s) {
   nlohmann::json j;
   j["model"] = s.model;

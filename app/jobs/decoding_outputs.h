@@ -36,6 +36,11 @@ struct DecodingSummary {
 void score_decisions(DecodingSummary& summary, std::span<const int> truth,
                      std::span<const int> predicted);
 
+// The same over the windows some fold tested: those whose `predicted` is
+// not -1 (an explicit split leaves the other subjects' windows out).
+void score_tested_windows(DecodingSummary& summary, std::span<const int> states,
+                          std::span<const int> predicted);
+
 nlohmann::json summary_json(const DecodingSummary& summary);
 
 // Writes dataset_description.json, the confusion matrix, the predictions and
