@@ -12,7 +12,7 @@ case "$mode" in demo|test|build) ;; *) echo "usage: $0 demo|test|build" >&2; exi
 
 build_packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  zlib1g-dev libdeflate-dev libnifti2-dev libniftiio-dev libznz-dev
+  zlib1g-dev libdeflate-dev libisal-dev libnifti2-dev libniftiio-dev libznz-dev
   libinsighttoolkit5-dev libgdcm-tools
   libfftw3-dev libopenblas-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
@@ -21,7 +21,7 @@ build_packages=(
   mricron-data
 )
 # Peer tools the interop tests cross-check against.
-test_packages=(python3 python3-numpy python3-scipy python3-nibabel python3-sklearn python3-torch xvfb xauth)
+test_packages=(python3 python3-numpy python3-scipy python3-nibabel python3-sklearn python3-torch xvfb xauth isal)
 
 wanted=("${build_packages[@]}")
 [ "$mode" = test ] && wanted+=("${test_packages[@]}")

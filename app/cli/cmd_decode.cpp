@@ -21,6 +21,7 @@ struct DecodeFlags {
   int64_t window = 0;
   int64_t stride = 0;
   int64_t steps = 0;
+  neuro::WindowLabelling labelling = jobs::LinearDecodeConfig{}.windows.labelling;
 };
 
 void print_summary(const std::filesystem::path& output, const jobs::DecodingSummary& r) {
@@ -54,6 +55,7 @@ void add_decode_command(CLI::App& app) {
   add_recipe_options(*cmd, c.recipe, c.filters, f->recipe);
   cmd->add_option("--window", f->window, "Frames per window (default: 4 linear, 6 encoders)");
   cmd->add_option("--stride", f->stride, "Frames between windows (default: 4 linear, 2 encoders)");
+  add_window_labelling_option(*cmd, f->labelling);
   cmd->add_option("--folds", c.folds, "Folds of whole subjects (0: leave one subject out)")
       ->capture_default_str();
   cmd->add_option("--train-subject", c.train_subjects,
@@ -92,12 +94,14 @@ void add_decode_command(CLI::App& app) {
       l.seed = c.seed;
       if (f->window > 0) l.windows.length = f->window;
       if (f->stride > 0) l.windows.stride = f->stride;
+      l.windows.labelling = f->labelling;
       print_summary(c.output, jobs::run_decode_linear(l, terminal_job_context("decode")));
       return;
     }
     c.preset = f->model;
     if (f->window > 0) c.windows.length = f->window;
     if (f->stride > 0) c.windows.stride = f->stride;
+    c.windows.labelling = f->labelling;
     if (f->steps > 0) c.steps = f->steps;
     const auto r = jobs::run_decode_encoder(c, terminal_job_context("decode"));
     print_summary(c.output, r.summary);

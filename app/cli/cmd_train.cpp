@@ -33,6 +33,7 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--pretrained", c.pretrained, "A pretrained encoder to fine-tune");
   cmd->add_option("--window", c.windows.length, "Frames per window")->capture_default_str();
   cmd->add_option("--stride", c.windows.stride, "Frames between windows")->capture_default_str();
+  add_window_labelling_option(*cmd, c.windows.labelling);
   cmd->add_option("--steps", f->steps, "Training steps (default: preset's)");
   cmd->add_option("--seed", c.seed, "Seed of weights and batches")->capture_default_str();
   add_recipe_options(*cmd, c.recipe, c.filters, f->recipe);

@@ -7,6 +7,7 @@
 namespace cli {
 
 void add_info_command(CLI::App& app);
+void add_ls_command(CLI::App& app);
 void add_extract_command(CLI::App& app);
 void add_simulate_command(CLI::App& app);
 void add_decode_command(CLI::App& app);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", NEUROSEQ_VERSION);
   app.require_subcommand(1);
   cli::add_info_command(app);
+  cli::add_ls_command(app);
   cli::add_extract_command(app);
   cli::add_simulate_command(app);
   cli::add_decode_command(app);

@@ -9,6 +9,7 @@
 
 #include "app/jobs/run_series.h"
 #include "neuro/bids/dataset_index.h"
+#include "neuro/series/labelled_windows.h"
 
 namespace cli {
 
@@ -17,14 +18,23 @@ struct RecipeFlags {
   double high_pass_hz = 0.008;
   bool no_mask = false;
   bool no_confounds = false;
+  std::string confound_strategy;  // empty: the recipe's
 };
 
-// Adds --atlas (required), --atlas-names, --hrf-lag, --high-pass,
-// --confound, --no-confounds, --no-mask, --subject, --task and --space.
+// Adds what finds runs and labels them: --derivatives, --subject, --session,
+// --task, --run, --space, --state-column, --state, --label-rule, --hrf-lag.
+void add_dataset_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::IndexFilters& filters);
+
+// The dataset options, and --atlas (required), --atlas-names, --high-pass,
+// --confound-strategy, --confound, --no-confounds and --no-mask.
 void add_recipe_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::IndexFilters& filters,
                         RecipeFlags& flags);
 
 // Applies the flags that need more than a plain assignment.
 void finish_recipe(jobs::SeriesRecipe& recipe, const RecipeFlags& flags);
+
+// --window-labelling auto|whole|last-frame into `labelling` (its value is
+// the default shown).
+void add_window_labelling_option(CLI::App& cmd, neuro::WindowLabelling& labelling);
 
 }  // namespace cli

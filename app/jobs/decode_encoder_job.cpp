@@ -141,20 +141,21 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
                              {"encoder_lr_scale", settings.encoder_lr_scale},
                              {"head_warmup_steps", settings.head_warmup_steps},
                              {"pooling", core::to_string(decoder_pooling(settings, encoder))},
-                             {"window_length", config.windows.length},
-                             {"window_stride", config.windows.stride},
+                             {"window_length", data.windows.length},
+                             {"window_stride", data.windows.stride},
+                             {"window_labelling", window_labelling_name(data.windows.labelling)},
                              {"folds", config.folds},
                              {"train_subjects", config.train_subjects},
                              {"test_subjects", config.test_subjects},
                              {"max_train_subjects", config.max_train_subjects},
                              {"permutations", config.permutations},
                              {"seed", std::to_string(config.seed)},
-                             {"hrf_lag_seconds", config.recipe.hrf_lag_seconds},
-                             {"confounds", config.recipe.confounds}};
+                             {"recipe", recipe_record(config.recipe)}};
   std::vector<std::filesystem::path> inputs{config.recipe.atlas};
   if (pretrained) inputs.push_back(config.pretrained);
   write_decoding_outputs(config.output, summary, table, predicted, frames, resolved,
                          provenance_record(inputs));
+  write_windows_per_state(config.output, data.runs, data.windows);
   if (!timelines.empty()) {
     write_timeline_tsv(config.output / ("model-" + summary.model + "_timeline.tsv"), summary.states,
                        timelines);

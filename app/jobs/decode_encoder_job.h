@@ -22,7 +22,7 @@ struct EncoderDecodeConfig {
   std::filesystem::path dataset;
   neuro::IndexFilters filters;
   SeriesRecipe recipe;
-  neuro::WindowSpec windows{6, 2};
+  neuro::WindowSpec windows{6, 2, neuro::WindowLabelling::kAuto};
   std::string preset = "longconv-small";  // architecture from scratch; fine-tuning settings
   std::filesystem::path pretrained;       // a pretrain job's model.safetensors; empty: none
   bool freeze = false;                    // pretrained only

@@ -20,7 +20,7 @@ struct LinearDecodeConfig {
   std::filesystem::path dataset;  // BIDS root or fMRIPrep/derivatives root
   neuro::IndexFilters filters;
   SeriesRecipe recipe;
-  neuro::WindowSpec windows{4, 4};
+  neuro::WindowSpec windows{4, 4, neuro::WindowLabelling::kAuto};
   int folds = 0;  // 0: leave one subject out; k >= 2: k folds of whole subjects
   // An explicit split instead of folds (both or neither).
   std::vector<std::string> train_subjects;

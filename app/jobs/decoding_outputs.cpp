@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "app/jobs/provenance.h"
+#include "app/jobs/state_windows.h"
 #include "core/io/atomic_file.h"
 #include "neuro/bids/derivatives.h"
 
@@ -99,6 +100,33 @@ void write_decoding_outputs(const std::filesystem::path& folder, const DecodingS
   j["config"] = config;
   j["provenance"] = provenance;
   core::write_text_atomically(folder / (prefix + "_scores.json"), j.dump(2) + "\n");
+}
+
+void write_windows_per_state(const std::filesystem::path& folder,
+                             const std::vector<RunSeries>& runs, const neuro::WindowSpec& spec) {
+  std::string text = "subject\tsession\ttask\trun\tstate\tframes\twindows\n";
+  const auto or_na = [](const std::string& label) { return label.empty() ? "n/a" : label; };
+  for (const auto& r : runs) {
+    const auto counts = count_states(r.labels, spec);
+    for (size_t s = 0; s < r.labels.states.size(); ++s) {
+      text += or_na(r.run->subject) + "\t" + or_na(r.run->session) + "\t" + or_na(r.run->task) +
+              "\t" + or_na(r.run->run) + "\t" + r.labels.states[s] + "\t" +
+              std::to_string(counts.frames[s]) + "\t" + std::to_string(counts.windows[s]) + "\n";
+    }
+  }
+  core::write_text_atomically(folder / "windows_per_state.tsv", text);
+}
+
+const char* window_labelling_name(neuro::WindowLabelling labelling) {
+  switch (labelling) {
+    case neuro::WindowLabelling::kWhole:
+      return "whole";
+    case neuro::WindowLabelling::kLastFrame:
+      return "last-frame";
+    case neuro::WindowLabelling::kAuto:
+      return "auto";
+  }
+  return "auto";
 }
 
 }  // namespace jobs

@@ -5,6 +5,7 @@
 //   model-<name>_confusion.tsv     rows: true state, columns: decoded state
 //   model-<name>_predictions.tsv   one row per test window
 //   model-<name>_timeline.tsv      per run and frame, the decoded state (encoders)
+//   windows_per_state.tsv          per run and state: frames labelled, windows made
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -49,5 +50,13 @@ void write_decoding_outputs(const std::filesystem::path& folder, const DecodingS
                             const WindowTable& table, const std::vector<int>& predicted,
                             int64_t window_length, const nlohmann::json& config,
                             const nlohmann::json& provenance);
+
+// Per run and state, the frames labelled and the windows made with `spec`
+// (the states the runs' labels list), atomically.
+void write_windows_per_state(const std::filesystem::path& folder,
+                             const std::vector<RunSeries>& runs, const neuro::WindowSpec& spec);
+
+// "whole" or "last-frame": how the windows were labelled, for the results.
+const char* window_labelling_name(neuro::WindowLabelling labelling);
 
 }  // namespace jobs

@@ -17,6 +17,7 @@
 #include "app/jobs/provenance.h"
 #include "core/attribution/parcel_maps.h"
 #include "neuro/bids/derivatives.h"
+#include "neuro/bids/state_names.h"
 
 namespace jobs {
 
@@ -89,14 +90,15 @@ double upper_decile(std::span<const float> values) {
 
 void export_frame_maps(const core::StateFrameMaps& frame_maps, const ParcelPainter& painter,
                        const std::filesystem::path& folder, const std::string& space,
-                       const std::string& method, const LabelledData& data) {
+                       const std::string& method, const LabelledData& data,
+                       const std::vector<NamedState>& named) {
   const core::Tensor mean = frame_maps.mean();  // [C, L, P]
   const int64_t per_state = mean.size(1) * mean.size(2);
   for (size_t s = 0; s < data.states.size(); ++s) {
     if (frame_maps.windows()[s] == 0) continue;
     export_relevance_frames(std::span(mean.data() + static_cast<int64_t>(s) * per_state,
                                       static_cast<size_t>(per_state)),
-                            mean.size(1), painter, folder, space, method, data.states[s],
+                            mean.size(1), painter, folder, space, method, named[s],
                             data.runs.front().series.tr_seconds);
   }
 }
@@ -105,7 +107,7 @@ void export_frame_maps(const core::StateFrameMaps& frame_maps, const ParcelPaint
 void export_group_level(const std::vector<core::StateParcelMaps>& subject_maps,
                         const ParcelPainter& painter, const std::filesystem::path& folder,
                         const std::string& space, const std::string& method,
-                        const std::vector<std::string>& states) {
+                        const std::vector<NamedState>& states) {
   for (size_t s = 0; s < states.size(); ++s) {
     std::vector<double> rows;  // [S, P]
     int64_t subjects = 0;
@@ -164,6 +166,10 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
   description.name = "NeuroSeq explanations";
   description.version = neuroseq_version();
   neuro::write_dataset_description(config.output, description);
+  std::vector<NamedState> named;
+  const auto labels = neuro::write_state_labels_tsv(config.output, data.states);
+  for (size_t s = 0; s < data.states.size(); ++s)
+    named.push_back({data.states[s], labels[s]});
   std::vector<MethodCurves> curves;
   for (size_t m = 0; m < methods.size(); ++m) {
     const auto started = std::chrono::steady_clock::now();
@@ -187,11 +193,11 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
         const auto row = std::span(state_maps.mean.data() + s * state_maps.mean.size(1),
                                    static_cast<size_t>(state_maps.mean.size(1)));
         export_relevance_map(painter.paint(row), painter, config.output, subject, space, name,
-                             data.states[static_cast<size_t>(s)], upper_decile(row));
+                             named[static_cast<size_t>(s)], upper_decile(row));
       }
     };
     export_maps(maps, "group");
-    export_frame_maps(frame_maps, painter, config.output, space, name, data);
+    export_frame_maps(frame_maps, painter, config.output, space, name, data, named);
     // Per subject: the same maps from each subject's own windows, and the
     // group level over them.
     std::vector<core::StateParcelMaps> subject_maps;
@@ -203,7 +209,7 @@ ExplainResult run_explain(const ExplainConfig& config, const JobContext& context
           core::state_parcel_maps(as_frames(relevance.parcels), predicted, truth_of_subject, k));
       export_maps(subject_maps.back(), data.table.subjects[subject]);
     }
-    export_group_level(subject_maps, painter, config.output, space, name, data.states);
+    export_group_level(subject_maps, painter, config.output, space, name, named);
     const auto randomised_relevance =
         explain_all(randomised, data, frames, methods[m], config.options, part.slice(0.5, 0.7));
     const auto randomised_maps = core::state_parcel_maps(as_frames(randomised_relevance.parcels),

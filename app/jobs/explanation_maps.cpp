@@ -30,18 +30,18 @@ struct RelevanceMap {
 };
 
 RelevanceMap relevance_map(const std::string& subject, const std::string& space,
-                           const std::string& method, const std::string& state) {
+                           const std::string& method, const NamedState& state) {
   RelevanceMap map;
   const std::string stat = method_stat_label(method);
   map.info.intent = neuro::StatIntent::kEstimate;
   map.info.intent_name = ("relevance-" + stat).substr(0, 15);
   map.info.method = method;
-  map.info.state = state;
+  map.info.state = state.name;
   map.info.units = "relevance";
   map.name.subject = subject;
   map.name.space = space;
   map.name.stat = stat;
-  map.name.state = state;
+  map.name.state = state.label;
   return map;
 }
 
@@ -107,7 +107,7 @@ std::string method_stat_label(const std::string& method) {
 std::filesystem::path export_relevance_map(const neuro::Volume& map, const ParcelPainter& painter,
                                            const std::filesystem::path& folder,
                                            const std::string& subject, const std::string& space,
-                                           const std::string& method, const std::string& state,
+                                           const std::string& method, const NamedState& state,
                                            double threshold) {
   RelevanceMap out = relevance_map(subject, space, method, state);
   out.info.threshold = threshold;
@@ -118,7 +118,7 @@ std::filesystem::path export_relevance_frames(std::span<const float> frames, int
                                               const ParcelPainter& painter,
                                               const std::filesystem::path& folder,
                                               const std::string& space, const std::string& method,
-                                              const std::string& state, double tr) {
+                                              const NamedState& state, double tr) {
   const size_t parcels = frames.size() / static_cast<size_t>(frame_count);
   neuro::Volume map;
   for (int64_t t = 0; t < frame_count; ++t) {
@@ -136,7 +136,7 @@ std::filesystem::path export_relevance_frames(std::span<const float> frames, int
 std::filesystem::path export_group_z(std::span<const double> subject_maps, int64_t subjects,
                                      const ParcelPainter& painter,
                                      const std::filesystem::path& folder, const std::string& space,
-                                     const std::string& method, const std::string& state) {
+                                     const std::string& method, const NamedState& state) {
   const auto parcels = static_cast<int64_t>(subject_maps.size()) / subjects;
   const neuro::ContrastResult group = neuro::one_sample_t(subject_maps, subjects, parcels);
   const std::vector<float> z(group.z.begin(), group.z.end());
@@ -145,14 +145,14 @@ std::filesystem::path export_group_z(std::span<const double> subject_maps, int64
   neuro::StatmapInfo info;
   info.intent = neuro::StatIntent::kZScore;
   info.method = method;
-  info.state = state;
+  info.state = state.name;
   info.units = "z";
   info.threshold = kThreshold;
   neuro::StatmapName name;
   name.subject = "group";
   name.space = space;
   name.stat = stat + "z";
-  name.state = state;
+  name.state = state.label;
   return write_map_and_clusters(painter.paint(z), info, folder, name, kThreshold, painter.atlas());
 }
 

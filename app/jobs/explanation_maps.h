@@ -46,6 +46,13 @@ std::filesystem::path write_map_and_clusters(const neuro::Volume& map,
                                              std::optional<double> cluster_threshold,
                                              const neuro::LabelAtlas& atlas);
 
+// A state's real name (tables, sidecars) and the label its files carry
+// (neuro::state_file_labels).
+struct NamedState {
+  std::string name;
+  std::string label;
+};
+
 // Short statistic labels for file names ("lrp", "ig", ...): BIDS entities
 // take letters and digits only.
 std::string method_stat_label(const std::string& method);
@@ -55,7 +62,7 @@ std::string method_stat_label(const std::string& method);
 std::filesystem::path export_relevance_map(const neuro::Volume& map, const ParcelPainter& painter,
                                            const std::filesystem::path& folder,
                                            const std::string& subject, const std::string& space,
-                                           const std::string& method, const std::string& state,
+                                           const std::string& method, const NamedState& state,
                                            double threshold);
 
 // The same per frame of the window: frames [L, P] painted into a 4-D map
@@ -65,7 +72,7 @@ std::filesystem::path export_relevance_frames(std::span<const float> frames, int
                                               const ParcelPainter& painter,
                                               const std::filesystem::path& folder,
                                               const std::string& space, const std::string& method,
-                                              const std::string& state, double tr);
+                                              const NamedState& state, double tr);
 
 // The group level over subjects' maps of one state: a one-sample t test per
 // parcel of subject_maps [S, P] (S >= 2), written as sub-group
@@ -73,6 +80,6 @@ std::filesystem::path export_relevance_frames(std::span<const float> frames, int
 std::filesystem::path export_group_z(std::span<const double> subject_maps, int64_t subjects,
                                      const ParcelPainter& painter,
                                      const std::filesystem::path& folder, const std::string& space,
-                                     const std::string& method, const std::string& state);
+                                     const std::string& method, const NamedState& state);
 
 }  // namespace jobs

@@ -1,5 +1,8 @@
 #include "app/jobs/glm_job.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -8,49 +11,108 @@
 #include "core/io/atomic_file.h"
 #include "neuro/bids/derivatives.h"
 #include "neuro/bids/events.h"
+#include "neuro/bids/state_names.h"
 #include "neuro/glm/first_level.h"
+#include "neuro/glm/fixed_effects.h"
 #include "neuro/glm/group_level.h"
 
 namespace jobs {
 
+namespace {
+
+// The states with at least one event inside the run, in `states` order.
+std::vector<std::string> states_in_run(const RunSeries& r, const std::vector<std::string>& states) {
+  const double end = static_cast<double>(r.series.frames) * r.series.tr_seconds;
+  std::vector<std::string> present;
+  for (const auto& s : states) {
+    const bool has =
+        std::any_of(r.events.events.begin(), r.events.events.end(),
+                    [&](const neuro::Event& e) { return e.trial_type == s && e.onset < end; });
+    if (has) present.push_back(s);
+  }
+  return present;
+}
+
+}  // namespace
+
 ParcelGlm parcel_glm(const std::vector<RunSeries>& runs, const std::vector<std::string>& states,
-                     neuro::NoiseModel noise_model) {
+                     neuro::NoiseModel noise_model, std::vector<std::string>* notes) {
+  const auto note = [&](const std::string& text) {
+    if (notes) notes->push_back(text);
+  };
   ParcelGlm out;
   out.states = states;
-  std::map<std::string, std::vector<neuro::FirstLevelResult>> by_subject;
-  neuro::FirstLevelOptions options;
-  options.design.states = states;
-  options.design.high_pass_hz = 0;  // the series are high-passed already
-  options.fit.noise_model = noise_model;
+  const size_t c = states.size();
+  // Per subject and state, the run-level contrasts of the runs that have it.
+  std::map<std::string, std::vector<std::vector<neuro::ContrastResult>>> by_subject;
   for (const auto& r : runs) {
+    auto& per_state = by_subject[r.run->subject];
+    per_state.resize(c);
+    const auto present = states_in_run(r, states);
+    // "<state> vs rest" needs a rest: the run's other states. A dataset of one
+    // state compares it with the implicit baseline instead.
+    if (present.size() < std::min<size_t>(2, c)) {
+      note(r.run->bold.filename().string() + ": " + std::to_string(present.size()) +
+           " state(s) in this run: no state-versus-rest contrast; the run is left out of the GLM");
+      continue;
+    }
+    if (present.size() < c) {
+      std::string missing;
+      for (const auto& s : states) {
+        if (std::find(present.begin(), present.end(), s) == present.end())
+          missing += (missing.empty() ? "'" : ", '") + s + "'";
+      }
+      note(r.run->bold.filename().string() + ": no event of " + missing +
+           " in this run; its contrasts are left out and the other runs' combined");
+    }
+    neuro::FirstLevelOptions options;
+    options.design.states = present;
+    options.design.high_pass_hz = 0;  // the series are high-passed already
+    options.fit.noise_model = noise_model;
+    neuro::FirstLevelResult fit;
     try {
-      by_subject[r.run->subject].push_back(
-          neuro::fit_first_level(r.series, neuro::read_events_tsv(r.run->events), options));
+      fit = neuro::fit_first_level(r.series, r.events, options);
     } catch (const std::invalid_argument& e) {
       throw std::runtime_error(r.run->bold.string() + ": " + e.what());
     }
+    for (size_t k = 0; k < present.size(); ++k) {
+      const auto s =
+          static_cast<size_t>(std::find(states.begin(), states.end(), present[k]) - states.begin());
+      per_state[s].push_back(fit.contrasts[k]);
+    }
   }
-  if (by_subject.size() < 2) {
-    throw std::runtime_error("glm: a group level needs at least 2 subjects with task runs");
-  }
-  const size_t c = states.size();
-  const size_t p = static_cast<size_t>(runs.front().series.parcels);
-  std::vector<std::vector<neuro::ContrastResult>> combined;
-  for (const auto& [subject, fits] : by_subject) {
+  const size_t p = runs.empty() ? 0 : static_cast<size_t>(runs.front().series.parcels);
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  // Per state, the subjects' fixed-effects combinations.
+  std::vector<std::vector<neuro::ContrastResult>> per_state_subjects(c);
+  for (const auto& [subject, per_state] : by_subject) {
+    std::vector<double> z(c * p, kNaN);
+    bool any = false;
+    for (size_t s = 0; s < c; ++s) {
+      if (per_state[s].empty()) continue;
+      auto combined = neuro::fixed_effects(per_state[s]);
+      std::copy(combined.z.begin(), combined.z.end(),
+                z.begin() + static_cast<std::ptrdiff_t>(s * p));
+      per_state_subjects[s].push_back(std::move(combined));
+      any = true;
+    }
+    if (!any) continue;
     out.subjects.push_back(subject);
-    combined.push_back(neuro::combine_runs(fits));
-    std::vector<double> z(c * p);
-    for (size_t s = 0; s < c; ++s)
-      std::copy(combined.back()[s].z.begin(), combined.back()[s].z.end(), z.begin() + s * p);
     out.subject_z.push_back(std::move(z));
   }
-  out.group_z.resize(c * p);
+  if (out.subjects.size() < 2) {
+    throw std::runtime_error("glm: a group level needs at least 2 subjects with task runs");
+  }
+  out.group_z.assign(c * p, kNaN);
   for (size_t s = 0; s < c; ++s) {
-    std::vector<neuro::ContrastResult> per_subject;
-    for (const auto& subject : combined)
-      per_subject.push_back(subject[s]);
-    const auto group = neuro::one_sample_t(per_subject);
-    std::copy(group.z.begin(), group.z.end(), out.group_z.begin() + s * p);
+    if (per_state_subjects[s].size() < 2) {
+      note("glm: state '" + states[s] + "' has contrasts in " +
+           std::to_string(per_state_subjects[s].size()) + " subject(s): no group map");
+      continue;
+    }
+    const auto group = neuro::one_sample_t(per_state_subjects[s]);
+    std::copy(group.z.begin(), group.z.end(),
+              out.group_z.begin() + static_cast<std::ptrdiff_t>(s * p));
     out.group_dof = group.dof;
   }
   return out;
@@ -58,15 +120,17 @@ ParcelGlm parcel_glm(const std::vector<RunSeries>& runs, const std::vector<std::
 
 ParcelGlm run_glm(const GlmConfig& config, const JobContext& context) {
   if (config.output.empty()) throw std::runtime_error("glm: no output folder given");
-  neuro::IndexOptions index_options;
-  index_options.filters = config.filters;
-  const auto index = neuro::index_dataset(config.dataset, index_options);
+  const auto index = index_for(config.dataset, config.recipe, config.filters);
   for (const auto& w : index.warnings)
     context.note(w);
   std::vector<std::string> states;
   const auto runs = prepare_task_runs(index, config.recipe, states, context.slice(0, 0.6));
   context.report(0.6, "fitting " + std::to_string(runs.size()) + " runs");
-  const ParcelGlm glm = parcel_glm(runs, states, config.noise_model);
+  std::vector<std::string> notes;
+  const ParcelGlm glm = parcel_glm(runs, states, config.noise_model, &notes);
+  NoteOnce note(context);
+  for (const auto& n : notes)
+    note(n);
   const ParcelPainter painter(config.recipe.atlas, runs.front().series.names,
                               config.recipe.atlas_names);
   const std::string space = runs.front().run->space.empty() ? "unknown" : runs.front().run->space;
@@ -75,18 +139,20 @@ ParcelGlm run_glm(const GlmConfig& config, const JobContext& context) {
   description.version = neuroseq_version();
   neuro::write_dataset_description(config.output, description);
   const size_t p = static_cast<size_t>(runs.front().series.parcels);
+  const auto labels = neuro::write_state_labels_tsv(config.output, states);
   const auto export_z = [&](const std::vector<double>& z, size_t s, const std::string& subject,
                             bool clusters) {
     std::vector<float> row(p);
     for (size_t i = 0; i < p; ++i)
       row[i] = static_cast<float>(z[s * p + i]);
+    if (std::none_of(row.begin(), row.end(), [](float v) { return std::isfinite(v); })) return;
     const auto map = painter.paint(row);
     neuro::StatmapInfo info;
     info.intent = neuro::StatIntent::kZScore;
     info.method = "glm";
     info.state = states[s];
     info.units = "z";
-    const neuro::StatmapName name{subject, "", space, "z", states[s]};
+    const neuro::StatmapName name{subject, "", space, "z", labels[s]};
     write_map_and_clusters(map, info, config.output, name,
                            clusters ? std::optional<double>(config.cluster_z) : std::nullopt,
                            painter.atlas());
@@ -103,9 +169,10 @@ ParcelGlm run_glm(const GlmConfig& config, const JobContext& context) {
       {"group_z", glm.group_z},
       {"group_dof", glm.group_dof},
       {"noise_model", config.noise_model == neuro::NoiseModel::ar1 ? "ar1" : "ols"},
+      {"state_labels", labels},
       {"config",
        {{"dataset", config.dataset.string()},
-        {"atlas", config.recipe.atlas.string()},
+        {"recipe", recipe_record(config.recipe)},
         {"cluster_z", config.cluster_z}}},
       {"provenance", provenance_record({config.recipe.atlas})}};
   core::write_text_atomically(config.output / "glm.json", record.dump(2) + "\n");

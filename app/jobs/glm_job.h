@@ -22,15 +22,19 @@ namespace jobs {
 struct ParcelGlm {
   std::vector<std::string> states;
   std::vector<std::string> subjects;
-  std::vector<double> group_z;                 // [C * P]
-  std::vector<std::vector<double>> subject_z;  // [S][C * P]
+  std::vector<double> group_z;                 // [C * P], NaN for a state without a group map
+  std::vector<std::vector<double>> subject_z;  // [S][C * P], NaN for a state the subject lacks
   double group_dof = 0;
 };
 
-// Throws std::runtime_error when fewer than 2 subjects have task runs (no
-// group level) or a run lacks one of the states.
+// Per run, each state present against the run's other states; a state absent
+// from a run leaves that run's contrast out, and a run with fewer than two
+// states is left out (a note each, into `notes`). Per subject, fixed effects
+// over the runs that have the state; per state, a group map from the subjects
+// that have it (NaN where none can be made: fewer than 2 subjects). Throws
+// std::runtime_error when fewer than 2 subjects have a contrast at all.
 ParcelGlm parcel_glm(const std::vector<RunSeries>& runs, const std::vector<std::string>& states,
-                     neuro::NoiseModel noise_model);
+                     neuro::NoiseModel noise_model, std::vector<std::string>* notes = nullptr);
 
 struct GlmConfig {
   std::filesystem::path dataset;

@@ -21,6 +21,7 @@ struct LabelledData {
   neuro::DatasetIndex index;
   std::vector<RunSeries> runs;
   std::vector<std::string> states;
+  neuro::WindowSpec windows;  // as used: its labelling chosen
   WindowTable table;
   std::vector<WindowRef> refs;  // one per table row
 
@@ -31,9 +32,11 @@ struct LabelledData {
   LabelledData& operator=(const LabelledData&) = delete;
 };
 
-// `states` fixes the state order (empty: the sorted trial types). Throws
-// std::runtime_error "<dataset>: <problem>" when there is no run with events,
-// no window, or a state without windows.
+// `states` fixes the state order and every state must have windows; empty:
+// the dataset's states, those without enough windows left out with a note
+// (keep_decodable_states). Throws std::runtime_error "<dataset>: <problem>"
+// when there is no run with events, no window, or a fixed state without
+// windows.
 LabelledData load_labelled_data(const std::filesystem::path& dataset,
                                 const neuro::IndexFilters& filters, const SeriesRecipe& recipe,
                                 const neuro::WindowSpec& windows, std::vector<std::string> states,

@@ -34,9 +34,7 @@ Corpus load_corpus(const PretrainConfig& config, const JobContext& context) {
   std::vector<RunSeries> all;
   for (size_t d = 0; d < config.datasets.size(); ++d) {
     const auto& dataset = config.datasets[d];
-    neuro::IndexOptions options;
-    options.filters = config.filters;
-    corpus.indexes.push_back(neuro::index_dataset(dataset, options));
+    corpus.indexes.push_back(index_for(dataset, config.recipe, config.filters));
     for (const auto& w : corpus.indexes.back().warnings)
       context.note(w);
     if (corpus.indexes.back().runs.empty()) {
@@ -211,9 +209,7 @@ PretrainResult run_pretrain(const PretrainConfig& config, const JobContext& cont
                              {"window_frames", frames},
                              {"validation_fraction", config.validation_fraction},
                              {"seed", std::to_string(config.seed)},
-                             {"atlas", config.recipe.atlas.string()},
-                             {"confounds", config.recipe.confounds},
-                             {"high_pass_hz", config.recipe.clean.high_pass_hz}};
+                             {"recipe", recipe_record(config.recipe)}};
   for (const auto& d : config.datasets)
     resolved["datasets"].push_back(d.string());
   model_config["training"] = {{"steps", result.steps},

@@ -8,7 +8,7 @@
 #include "app/jobs/resources.h"
 #include "neuro/atlas/brain_mask.h"
 #include "neuro/atlas/extraction.h"
-#include "neuro/atlas/label_atlas.h"
+#include "neuro/atlas/parcel_atlas.h"
 #include "neuro/image/nifti_reader.h"
 #include "neuro/signal/confounds.h"
 
@@ -16,20 +16,11 @@ namespace jobs {
 
 namespace {
 
-std::vector<std::string> union_of_trial_types(const neuro::DatasetIndex& index) {
-  std::set<std::string> names;
-  for (const auto& run : index.runs) {
-    if (run.events.empty()) continue;
-    for (const auto& e : neuro::read_events_tsv(run.events).events)
-      names.insert(e.trial_type);
-  }
-  return {names.begin(), names.end()};
-}
-
 // A region can vanish from a run whose mask misses it; a decoder needs the
 // same features everywhere, so only the regions present in every run stay.
 void keep_common_parcels(std::vector<RunSeries>& runs, const JobContext& context) {
-  if (runs.empty()) return;
+  // Maps atlases keep every region in every run.
+  if (runs.empty() || runs[0].series.labels.empty()) return;
   std::set<int> common(runs[0].series.labels.begin(), runs[0].series.labels.end());
   for (const auto& r : runs) {
     const std::set<int> here(r.series.labels.begin(), r.series.labels.end());
@@ -58,22 +49,59 @@ void keep_common_parcels(std::vector<RunSeries>& runs, const JobContext& context
   }
 }
 
+struct Labelling {
+  neuro::StateMap map;
+  std::vector<std::string> states;
+};
+
 std::vector<RunSeries> prepare_runs(const neuro::DatasetIndex& index, const SeriesRecipe& recipe,
-                                    const std::vector<std::string>* states,
-                                    const JobContext& context);
+                                    const Labelling* labelling, const JobContext& context);
+
+const char* rule_name(neuro::LabelRule rule) {
+  return rule == neuro::LabelRule::kHrf ? "hrf" : "lag";
+}
 
 }  // namespace
+
+neuro::DatasetIndex index_for(const std::filesystem::path& dataset, const SeriesRecipe& recipe,
+                              const neuro::IndexFilters& filters) {
+  neuro::IndexOptions options;
+  options.filters = filters;
+  if (recipe.derivatives.empty()) return neuro::index_dataset(dataset, options);
+  return neuro::index_dataset(dataset, recipe.derivatives, options);
+}
+
+nlohmann::json recipe_record(const SeriesRecipe& recipe) {
+  const auto& rule = recipe.labels.rule;
+  nlohmann::json labels = {{"state_column", recipe.labels.events.state_column},
+                           {"states", recipe.labels.states},
+                           {"rule", rule_name(rule.rule)}};
+  if (rule.rule == neuro::LabelRule::kHrf) {
+    labels["min_peak_fraction"] = rule.min_peak_fraction;
+    labels["dominance"] = rule.dominance;
+  } else {
+    labels["hrf_lag_seconds"] = rule.hrf_lag_seconds;
+    labels["merge_gap_seconds"] = rule.merge_gap_seconds;
+  }
+  return {{"atlas", recipe.atlas.string()},
+          {"derivatives", recipe.derivatives.string()},
+          {"brain_mask", recipe.use_brain_mask},
+          {"high_pass_hz", recipe.clean.high_pass_hz},
+          {"confounds", !recipe.use_confounds ? nlohmann::json("none")
+                        : !recipe.confounds.empty()
+                            ? nlohmann::json(recipe.confounds)
+                            : nlohmann::json(neuro::describe(recipe.confound_strategy))},
+          {"labels", labels}};
+}
 
 std::vector<RunSeries> prepare_task_runs(const neuro::DatasetIndex& index,
                                          const SeriesRecipe& recipe,
                                          std::vector<std::string>& states,
                                          const JobContext& context) {
-  if (states.empty()) states = union_of_trial_types(index);
-  if (states.empty()) {
-    const auto root = index.raw_root.empty() ? index.derivatives_root : index.raw_root;
-    throw std::runtime_error(root.string() + ": no run has events: nothing to decode");
-  }
-  return prepare_runs(index, recipe, &states, context);
+  Labelling labelling{dataset_states(index, recipe.labels), {}};
+  if (states.empty()) states = labelling.map.states;
+  labelling.states = states;
+  return prepare_runs(index, recipe, &labelling, context);
 }
 
 std::vector<RunSeries> prepare_all_runs(const neuro::DatasetIndex& index,
@@ -84,20 +112,23 @@ std::vector<RunSeries> prepare_all_runs(const neuro::DatasetIndex& index,
 namespace {
 
 std::vector<RunSeries> prepare_runs(const neuro::DatasetIndex& index, const SeriesRecipe& recipe,
-                                    const std::vector<std::string>* states,
-                                    const JobContext& context) {
-  neuro::AtlasOptions atlas_options;
+                                    const Labelling* labelling, const JobContext& context) {
+  neuro::ParcelAtlasOptions atlas_options;
   atlas_options.names_file = recipe.atlas_names;
   atlas_options.resources_dir = resources_dir();
-  const auto atlas = neuro::LabelAtlas::load(recipe.atlas, atlas_options);
+  const auto atlas = neuro::load_parcel_atlas(recipe.atlas, atlas_options);
+  for (const auto& n : atlas.notes())
+    context.note(n);
   // Runs usually share one grid: resample once per grid.
-  std::vector<neuro::LabelAtlas> atlas_on_grid;
+  std::vector<neuro::ParcelAtlas> atlas_on_grid;
+  std::set<std::string> spaces_checked;
 
+  NoteOnce note(context);
   std::vector<RunSeries> out;
   size_t done = 0;
   for (const auto& run : index.runs) {
     ++done;
-    if (states && run.events.empty()) continue;
+    if (labelling && run.events.empty()) continue;
     context.check_cancel();
     context.report(static_cast<double>(done) / static_cast<double>(index.runs.size()),
                    "extracting " + run.bold.filename().string());
@@ -108,31 +139,48 @@ std::vector<RunSeries> prepare_runs(const neuro::DatasetIndex& index, const Seri
     const neuro::BrainMask mask = recipe.use_brain_mask && !run.brain_mask.empty()
                                       ? neuro::BrainMask::load(run.brain_mask, bold.grid())
                                       : neuro::BrainMask::everywhere(bold.grid());
-    const neuro::LabelAtlas& grid_atlas = [&]() -> const neuro::LabelAtlas& {
+    if (spaces_checked.insert(run.space).second) {
+      const auto check = atlas.check_space(run.space);
+      if (check.level != neuro::SpaceCheck::Level::kNone) note(check.message);
+    }
+    const neuro::ParcelAtlas& grid_atlas = [&]() -> const neuro::ParcelAtlas& {
       for (const auto& a : atlas_on_grid) {
         if (a.grid().same_as(bold.grid())) return a;
       }
       return atlas_on_grid.emplace_back(atlas.resampled_to(bold.grid()));
     }();
-    const neuro::LabelsMasker masker(grid_atlas, mask);
-    if (!masker.dropped_report().empty()) context.note(masker.dropped_report());
+    const neuro::ParcelMasker masker(grid_atlas, mask);
+    if (!masker.dropped_report().empty()) note(masker.dropped_report());
     RunSeries rs;
     rs.run = &run;
     rs.series = masker.extract(frames);
     std::optional<neuro::ConfoundTable> confounds;
-    if (!run.confounds.empty() && !recipe.confounds.empty()) {
-      confounds =
-          neuro::select_confounds(neuro::read_confounds_tsv(run.confounds), recipe.confounds);
+    std::vector<bool> censored;
+    if (!run.confounds.empty() && recipe.use_confounds) {
+      if (!recipe.confounds.empty()) {
+        confounds =
+            neuro::select_confounds(neuro::read_confounds_tsv(run.confounds), recipe.confounds);
+      } else {
+        auto selected = neuro::load_confounds(run.confounds, recipe.confound_strategy);
+        for (const auto& n : selected.notes)
+          note(run.confounds.filename().string() + ": " + n);
+        confounds = std::move(selected.regressors);
+        censored = std::move(selected.censored);
+      }
     }
     neuro::clean_series(rs.series, recipe.clean, confounds ? &*confounds : nullptr);
-    if (states) {
-      neuro::LabelOptions label_options;
-      label_options.hrf_lag_seconds = recipe.hrf_lag_seconds;
-      label_options.states = *states;
-      rs.labels = neuro::labels_per_tr(neuro::read_events_tsv(run.events), rs.series.frames,
-                                       rs.series.tr_seconds, label_options);
-      for (const auto& note : rs.labels.notes)
-        context.note(note);
+    if (labelling) {
+      auto labels = label_run(run, rs.series.frames, rs.series.tr_seconds, recipe.labels,
+                              labelling->map, labelling->states);
+      for (const auto& n : labels.events.notes)
+        note(n);
+      for (const auto& n : labels.labels.notes)
+        note(n);
+      rs.labels = std::move(labels.labels);
+      rs.events = std::move(labels.events);
+      for (size_t t = 0; t < censored.size() && t < rs.labels.frames.size(); ++t) {
+        if (censored[t]) rs.labels.frames[t] = neuro::kUnlabelled;
+      }
     }
     out.push_back(std::move(rs));
   }

@@ -22,7 +22,7 @@ struct TrainConfig {
   std::filesystem::path dataset;
   neuro::IndexFilters filters;  // e.g. the training subjects
   SeriesRecipe recipe;
-  neuro::WindowSpec windows{6, 2};
+  neuro::WindowSpec windows{6, 2, neuro::WindowLabelling::kAuto};
   std::string preset = "longconv-small";
   std::filesystem::path pretrained;  // empty: from scratch
   std::optional<int64_t> steps;

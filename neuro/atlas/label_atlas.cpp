@@ -1,10 +1,13 @@
 #include "neuro/atlas/label_atlas.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
+#include <span>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_set>
 #include <utility>
 
 #include "neuro/atlas/resample.h"
@@ -21,25 +24,53 @@ std::string source_of(const Volume& volume) {
 // integer; anything further off is not a label image.
 constexpr double kIntegerTolerance = 1e-3;
 
+constexpr const char* kGiveALabelAtlas =
+    "not a label atlas: give an integer label atlas (dseg) to --atlas";
+
+std::string voxel_text(const Volume& volume, size_t v) {
+  const auto dims = volume.dims();
+  const auto i = static_cast<int64_t>(v) % dims[0];
+  const auto j = static_cast<int64_t>(v) / dims[0] % dims[1];
+  const auto k = static_cast<int64_t>(v) / (dims[0] * dims[1]);
+  std::ostringstream text;
+  text << "voxel (" << i << ", " << j << ", " << k << ")";
+  return text.str();
+}
+
+int64_t count_distinct_finite(std::span<const float> data) {
+  std::vector<float> values;
+  values.reserve(data.size());
+  for (const float value : data) {
+    if (std::isfinite(value)) values.push_back(value);
+  }
+  std::sort(values.begin(), values.end());
+  return std::unique(values.begin(), values.end()) - values.begin();
+}
+
 std::vector<int> validate_and_collect_labels(Volume& volume) {
   if (volume.frames() != 1) {
     throw std::runtime_error(source_of(volume) + ": a label atlas must be 3-D, this one has " +
-                             std::to_string(volume.frames()) + " volumes");
+                             std::to_string(volume.frames()) +
+                             " volumes (a 4-D atlas with one map per region is a probabilistic "
+                             "atlas, a BIDS _probseg)");
   }
   std::set<int> present;
-  const auto dims = volume.dims();
   auto data = volume.data();
   for (size_t v = 0; v < data.size(); ++v) {
     const double value = data[v];
     const double rounded = std::nearbyint(value);
-    if (!std::isfinite(value) || std::abs(value - rounded) > kIntegerTolerance ||
-        std::abs(rounded) > 2147483647.0) {
-      const auto i = static_cast<int64_t>(v) % dims[0];
-      const auto j = static_cast<int64_t>(v) / dims[0] % dims[1];
-      const auto k = static_cast<int64_t>(v) / (dims[0] * dims[1]);
+    if (!std::isfinite(value) || std::abs(rounded) > 2147483647.0) {
       std::ostringstream message;
-      message << source_of(volume) << ": a label atlas must hold integer values, voxel (" << i
-              << ", " << j << ", " << k << ") holds " << value;
+      message << source_of(volume) << ": a label atlas must hold finite integer values, "
+              << voxel_text(volume, v) << " holds " << value;
+      throw std::runtime_error(message.str());
+    }
+    if (std::abs(value - rounded) > kIntegerTolerance) {
+      std::ostringstream message;
+      message << source_of(volume) << ": this looks like an intensity image ("
+              << count_distinct_finite(data) << " distinct values, non-integer values such as "
+              << value << "), " << kGiveALabelAtlas << " (a label atlas must hold integer values; "
+              << voxel_text(volume, v) << " holds " << value << ")";
       throw std::runtime_error(message.str());
     }
     data[v] = static_cast<float>(rounded);
@@ -60,6 +91,59 @@ std::vector<std::string> names_for(const std::vector<int>& labels, const RegionN
 
 }  // namespace
 
+LabelImageStats label_image_stats(const Volume& labels) {
+  LabelImageStats stats;
+  const auto dims = labels.dims();
+  const auto frame = labels.frame(0);
+  std::unordered_set<int64_t> distinct;
+  int64_t same = 0;
+  const std::array<int64_t, 3> stride{1, dims[0], dims[0] * dims[1]};
+  for (int64_t k = 0; k < dims[2]; ++k) {
+    for (int64_t j = 0; j < dims[1]; ++j) {
+      for (int64_t i = 0; i < dims[0]; ++i) {
+        const int64_t v = i + stride[1] * j + stride[2] * k;
+        const float value = frame[static_cast<size_t>(v)];
+        if (value == 0.0f) continue;
+        distinct.insert(static_cast<int64_t>(value));
+        const std::array<bool, 3> has_next{i + 1 < dims[0], j + 1 < dims[1], k + 1 < dims[2]};
+        for (size_t d = 0; d < 3; ++d) {
+          if (!has_next[d]) continue;
+          const float next = frame[static_cast<size_t>(v + stride[d])];
+          if (next == 0.0f) continue;
+          ++stats.neighbour_pairs;
+          same += next == value;
+        }
+      }
+    }
+  }
+  stats.distinct_labels = static_cast<int64_t>(distinct.size());
+  if (stats.neighbour_pairs > 0) {
+    stats.same_label_fraction =
+        static_cast<double>(same) / static_cast<double>(stats.neighbour_pairs);
+  }
+  return stats;
+}
+
+void check_label_image(const Volume& labels) {
+  const LabelImageStats stats = label_image_stats(labels);
+  std::ostringstream message;
+  message << source_of(labels) << ": this looks like an intensity image (" << stats.distinct_labels
+          << " distinct values";
+  if (stats.distinct_labels > kMaxPlausibleLabels) {
+    message << ", more than any label atlas has), " << kGiveALabelAtlas;
+    throw std::runtime_error(message.str());
+  }
+  if (stats.distinct_labels >= kLabelsToJudge && stats.neighbour_pairs >= kPairsToJudge &&
+      stats.same_label_fraction < kMinSameLabelFraction) {
+    message << "; adjacent voxels hold the same value in only "
+            << static_cast<int>(std::lround(100 * stats.same_label_fraction))
+            << "% of pairs, where label atlases have "
+            << static_cast<int>(std::lround(100 * kMinSameLabelFraction)) << "% or more), "
+            << kGiveALabelAtlas;
+    throw std::runtime_error(message.str());
+  }
+}
+
 LabelAtlas::LabelAtlas(Volume labels, const RegionNames& names) : volume_(std::move(labels)) {
   labels_ = validate_and_collect_labels(volume_);
   names_ = names_for(labels_, names);
@@ -71,8 +155,10 @@ LabelAtlas::LabelAtlas(Volume labels, std::vector<int> label_list, std::vector<s
 LabelAtlas LabelAtlas::load(const std::filesystem::path& atlas_file, const AtlasOptions& options) {
   Volume volume = read_volume(atlas_file);
   volume.set_source(atlas_file.string());
-  return LabelAtlas(std::move(volume),
-                    find_region_names(atlas_file, options.names_file, options.resources_dir));
+  LabelAtlas atlas(std::move(volume),
+                   find_region_names(atlas_file, options.names_file, options.resources_dir));
+  check_label_image(atlas.volume());
+  return atlas;
 }
 
 const std::string& LabelAtlas::name_of(int label) const {

@@ -250,9 +250,9 @@ RegionNames read_mricron_names(const fs::path& path) {
   return names;
 }
 
-RegionNames read_tsv_names(const fs::path& path) {
+std::vector<RegionRow> read_tsv_rows(const fs::path& path) {
   const std::string text = read_text(path);
-  RegionNames names;
+  std::vector<RegionRow> rows;
   size_t index_column = 0;
   size_t name_column = 1;
   bool first = true;
@@ -266,13 +266,22 @@ RegionNames read_tsv_names(const fs::path& path) {
     if (first) {
       first = false;
       if (!parse_int(fields[0])) {
-        // A header row: use the named columns when it names them.
+        // A header row: use the named columns when it names them. BIDS atlas
+        // tables call the name "label" in places; "name" wins when both exist.
+        std::optional<size_t> name_at;
+        std::optional<size_t> label_at;
         for (size_t c = 0; c < fields.size(); ++c) {
           std::string lower(fields[c]);
           std::transform(lower.begin(), lower.end(), lower.begin(),
                          [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
           if (lower == "index") index_column = c;
-          if (lower == "name") name_column = c;
+          if (lower == "name") name_at = c;
+          if (lower == "label") label_at = c;
+        }
+        if (name_at) {
+          name_column = *name_at;
+        } else if (label_at) {
+          name_column = *label_at;
         }
         continue;
       }
@@ -288,8 +297,15 @@ RegionNames read_tsv_names(const fs::path& path) {
               "index \"" + std::string(fields[index_column]) + "\" is not an integer");
     }
     const std::string_view name = fields[name_column];
-    if (name == "n/a") continue;
-    add_name(names, path, line_number, *value, name);
+    rows.push_back({*value, name == "n/a" ? std::string() : std::string(name), line_number});
+  }
+  return rows;
+}
+
+RegionNames read_tsv_names(const fs::path& path) {
+  RegionNames names;
+  for (const auto& row : read_tsv_rows(path)) {
+    add_name(names, path, row.line, row.index, row.name);
   }
   if (names.empty()) fail(path, "no region names in the file");
   return names;

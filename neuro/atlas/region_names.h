@@ -11,12 +11,16 @@
 //   mricron   "1 Precentral_L 2001": value, name, anything else ignored;
 //   .txt      tab-separated when the line has a tab (names may hold spaces).
 //   TSV       index<TAB>name, an optional header row; with a header the
-//             "index" and "name" columns are used wherever they are (BIDS dseg).
+//             "index" and "name" columns are used wherever they are (BIDS dseg;
+//             the BIDS atlas tables' "label" column stands in for a missing
+//             "name"). Other columns (abbreviation, color, ...) are ignored.
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace neuro {
 
@@ -25,6 +29,16 @@ using RegionNames = std::map<int, std::string>;  // region number -> name
 RegionNames read_fsl_xml_names(const std::filesystem::path& path);
 RegionNames read_mricron_names(const std::filesystem::path& path);
 RegionNames read_tsv_names(const std::filesystem::path& path);
+
+// One row of an index/name table, as the file orders it.
+struct RegionRow {
+  int index = 0;
+  std::string name;  // "" where the table says n/a or leaves the name empty
+  int64_t line = 0;  // in the file, for messages
+};
+// The rows of a TSV names table in file order, background rows included:
+// what a BIDS _probseg.tsv needs, whose row order is the volume order.
+std::vector<RegionRow> read_tsv_rows(const std::filesystem::path& path);
 // Chooses the reader by extension: .xml, .tsv, anything else as mricron text.
 RegionNames read_region_names(const std::filesystem::path& path);
 

@@ -49,8 +49,9 @@ bool same_run(const std::string& a, const std::string& b) {
   return x && y ? *x == *y : a == b;
 }
 
+// Labels compare as numbers when both are ("1" is sub-01), as people type them.
 bool passes(const std::vector<std::string>& wanted, std::string_view prefix,
-            const std::string& value, bool numeric = false) {
+            const std::string& value, bool numeric = true) {
   if (wanted.empty()) return true;
   if (value.empty()) return false;
   return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {

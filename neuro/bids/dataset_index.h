@@ -27,7 +27,8 @@ namespace neuro {
 enum class BoldSource { kAuto, kRaw, kPreprocessed };
 
 struct IndexFilters {
-  // Labels with or without their prefix ("01" or "sub-01"). Empty: all.
+  // Labels with or without their prefix ("01" or "sub-01") and with or
+  // without zero padding ("1" matches sub-01). Empty: all.
   std::vector<std::string> subjects;
   std::vector<std::string> sessions;
   std::vector<std::string> tasks;

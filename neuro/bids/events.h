@@ -2,16 +2,22 @@
 // BIDS events.tsv in and out, and the step from events to one mental-state
 // label per volume (TR) that the decoders train on.
 //
-// Reading: the columns onset, duration and trial_type must be present (BIDS
-// requires the first two; labelling needs the third); other columns are
-// ignored. onset must be a finite number on every row. A row whose duration or
-// trial_type is "n/a" (unknown length, no condition) cannot label any volume:
-// it is skipped and a note saying so is kept in EventsTable::notes. A negative
-// or non-numeric duration is an error.
+// Reading: the columns onset and duration must be present (BIDS requires
+// them) and so must the column that names the condition of each event:
+// trial_type unless the caller names another (BIDS makes trial_type optional,
+// and datasets use stim_type, condition, ...); other columns are ignored.
+// onset must be a finite number on every row; a negative onset is an event
+// before the first kept volume (dummy scans) and is kept. Rows whose duration
+// or condition is "n/a" (unknown length, no condition) cannot label any
+// volume: they are skipped, and one note per file counts them. A negative or
+// non-numeric duration is an error.
+//
+// The step from events to one state per volume is in frame_labels.h.
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace neuro {
@@ -24,54 +30,33 @@ struct Event {
 };
 
 struct EventsTable {
-  std::filesystem::path source;    // for messages; empty when made in memory
-  std::vector<Event> events;       // in file order
-  std::vector<std::string> notes;  // "<file>: line N: ... skipped"
+  std::filesystem::path source;      // for messages; empty when made in memory
+  std::vector<std::string> columns;  // the header, in file order
+  std::vector<Event> events;         // in file order
+  std::vector<std::string> notes;    // "<file>: N rows ... skipped"
+};
+
+inline constexpr std::string_view kDefaultStateColumn = "trial_type";
+
+struct EventsReadOptions {
+  // The column whose values name the mental states (Event::trial_type).
+  std::string state_column{kDefaultStateColumn};
 };
 
 // Throws std::runtime_error("<path>: <problem>"): the file cannot be read, a
-// required column is missing (named), a row has the wrong number of fields or
-// a non-numeric onset or duration (line given).
-EventsTable read_events_tsv(const std::filesystem::path& path);
+// required column is missing (named, with the columns present), a row has the
+// wrong number of fields or a non-numeric onset or duration (line given).
+EventsTable read_events_tsv(const std::filesystem::path& path,
+                            const EventsReadOptions& options = {});
+
+// The header of an events file: its column names, in order. Throws as
+// read_events_tsv does when the file cannot be read or is empty.
+std::vector<std::string> read_events_columns(const std::filesystem::path& path);
 
 // Writes onset, duration and trial_type (an empty trial type is written as
 // "n/a"); numbers written so that they read back exactly. Atomic: a temporary
 // renamed into place. Throws std::invalid_argument for a non-finite onset, a
 // negative or non-finite duration, or a trial type holding a tab or newline.
 void write_events_tsv(const std::vector<Event>& events, const std::filesystem::path& path);
-
-// Frame t was acquired at t * TR seconds; the BOLD response it shows peaks
-// about `hrf_lag_seconds` after the neural event, so the frame is labelled
-// with the event whose interval [onset, onset + duration) contains
-// t * TR - lag. Where events overlap, the one that started last wins (ties: the
-// later row). Impulse events (duration 0) cover no time and label nothing.
-inline constexpr int kUnlabelled = -1;
-inline constexpr double kDefaultHrfLagSeconds = 5.0;
-
-struct LabelOptions {
-  double hrf_lag_seconds = kDefaultHrfLagSeconds;
-  // The state order shared by every run. Empty: the sorted set of the run's
-  // trial types. When given, events of trial types not in the list label
-  // nothing (and do not hide the events they overlap); a note names them.
-  std::vector<std::string> states;
-};
-
-struct TrLabels {
-  std::vector<std::string> states;  // index -> trial type
-  std::vector<int> frames;          // one per frame: an index into states, or kUnlabelled
-  std::vector<std::string> notes;   // trial types left out by the caller's state list
-
-  // The state name of frame t, "unlabelled" for kUnlabelled.
-  const std::string& name_of(int64_t t) const;
-  // Frames per state, in state order, and then the unlabelled count last.
-  std::vector<int64_t> counts() const;
-};
-
-// Throws std::invalid_argument for frames < 0, a TR that is not a positive
-// finite number, a non-finite lag, or a state list with a name twice; and
-// std::runtime_error("<events file>: ...") for an event with an onset at or
-// past the end of the run (onset >= frames * TR).
-TrLabels labels_per_tr(const EventsTable& events, int64_t frames, double tr_seconds,
-                       const LabelOptions& options = {});
 
 }  // namespace neuro

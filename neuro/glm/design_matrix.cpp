@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "neuro/bids/frame_labels.h"
 #include "neuro/signal/cosine_drift.h"
 
 namespace neuro {
@@ -53,40 +54,46 @@ DesignMatrix make_design_matrix(const EventsTable& events, int64_t frames, doubl
   design.tr_seconds = tr_seconds;
   design.states = state_order(events, options);
 
-  // Events grouped by state; trial types not asked for are noted once each.
+  // Events grouped by state; trial types not asked for are noted once each,
+  // and so are events that start after the last frame.
   const double end_of_run = static_cast<double>(frames) * tr_seconds;
-  std::map<std::string, std::vector<Stimulus>> stimuli;
+  std::map<std::string, EventsTable> by_state;
   std::set<std::string> left_out;
+  int64_t past_end = 0;
   for (const auto& e : events.events) {
     if (e.onset >= end_of_run) {
-      throw std::runtime_error(events_name(events) + ": line " + std::to_string(e.line) +
-                               ": onset " + std::to_string(e.onset) +
-                               " s is at or past the end of the run (" +
-                               std::to_string(end_of_run) + " s)");
+      ++past_end;
+      continue;
     }
     if (std::find(design.states.begin(), design.states.end(), e.trial_type) ==
         design.states.end()) {
       left_out.insert(e.trial_type);
       continue;
     }
-    stimuli[e.trial_type].push_back({e.onset, e.duration, 1.0});
+    by_state[e.trial_type].events.push_back(e);
   }
   for (const auto& type : left_out) {
     design.notes.push_back(events_name(events) + ": trial type '" + type +
                            "' is not a modelled state; its events are left out");
   }
+  if (past_end > 0) {
+    design.notes.push_back(events_name(events) + ": " + std::to_string(past_end) +
+                           " event(s) start at or past the end of the run (" +
+                           std::to_string(end_of_run) + " s) and are left out");
+  }
 
   // Columns gathered as [K][T] and interleaved at the end.
   std::vector<std::vector<double>> columns;
   for (const auto& state : design.states) {
-    const auto it = stimuli.find(state);
-    if (it == stimuli.end()) {
+    const auto it = by_state.find(state);
+    if (it == by_state.end()) {
       design.notes.push_back(events_name(events) + ": state '" + state +
                              "' has no events in this run; its column is zero");
       columns.emplace_back(static_cast<size_t>(frames), 0.0);
     } else {
-      columns.push_back(
-          hrf_regressor(it->second, frames, tr_seconds, options.microtime_bins, options.hrf));
+      columns.push_back(state_regressors(it->second, {state}, frames, tr_seconds,
+                                         options.microtime_bins, options.hrf)
+                            .front());
     }
     design.names.push_back(state);
   }

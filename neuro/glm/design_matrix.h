@@ -53,9 +53,10 @@ struct DesignMatrix {
 // drift_1..drift_K (neuro::cosine_drift), then "constant". Throws
 // std::invalid_argument for frames < 2, a TR that is not a positive finite
 // number, a state listed twice, a confound table whose frame count differs
-// from `frames` or whose column name repeats another column's, and
-// std::runtime_error("<events file>: ...") for an event that starts at or past
-// the end of the run.
+// from `frames` or whose column name repeats another column's. Events that
+// start at or past the end of the run are left out with a note; events with
+// negative onsets (before the first kept volume) are modelled
+// (neuro::state_regressors).
 DesignMatrix make_design_matrix(const EventsTable& events, int64_t frames, double tr_seconds,
                                 const DesignOptions& options = {},
                                 const ConfoundTable* confounds = nullptr);

@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <stdexcept>
@@ -33,14 +34,16 @@ bool has_gzip_magic(const std::vector<uint8_t>& bytes) {
 }
 
 // The gzip trailer stores the uncompressed size modulo 2^32 of the last
-// member: a good first guess for the output buffer, grown when wrong.
+// member: a good first guess for the output buffer, grown when wrong. It is
+// trusted only as far as deflate can expand (about 1032:1), and is not
+// padded: every byte of this buffer is zero-filled before it is written.
 size_t size_hint(const std::vector<uint8_t>& compressed) {
   const size_t n = compressed.size();
   const uint32_t isize = static_cast<uint32_t>(compressed[n - 4]) |
                          static_cast<uint32_t>(compressed[n - 3]) << 8 |
                          static_cast<uint32_t>(compressed[n - 2]) << 16 |
                          static_cast<uint32_t>(compressed[n - 1]) << 24;
-  return std::max<size_t>(isize, compressed.size() * 4);
+  return std::clamp<size_t>(isize, n, n * 1032);
 }
 
 std::vector<uint8_t> gunzip(const std::vector<uint8_t>& compressed,

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "neuro/image/gzip_file.h"
+#include "neuro/image/gzip_stream.h"
 
 namespace neuro {
 
@@ -45,63 +48,118 @@ PairPaths pair_paths(const std::filesystem::path& path) {
   return {path, path};
 }
 
-template <typename T>
-T load(const uint8_t* p, bool swap) {
+template <typename T, bool Swap>
+T load(const uint8_t* p) {
   std::array<uint8_t, sizeof(T)> raw;
   std::memcpy(raw.data(), p, sizeof(T));
-  if (swap) std::reverse(raw.begin(), raw.end());
+  if constexpr (Swap) std::reverse(raw.begin(), raw.end());
   T value;
   std::memcpy(&value, raw.data(), sizeof(T));
   return value;
 }
 
 // Converts `count` stored values to float with y = slope * x + inter computed
-// in double, as nibabel's get_fdata does before any float32 cast.
-template <typename T>
-void convert(const uint8_t* src, size_t count, bool swap, bool scale, double slope, double inter,
-             float* dst) {
+// in double, as nibabel's get_fdata does before any float32 cast. The flags
+// are template arguments so that each of the four loops vectorises: this runs
+// on every voxel of every frame.
+template <typename T, bool Swap, bool Scale>
+void convert(const uint8_t* src, size_t count, double slope, double inter, float* dst) {
   for (size_t i = 0; i < count; ++i) {
-    const double x = static_cast<double>(load<T>(src + i * sizeof(T), swap));
-    dst[i] = static_cast<float>(scale ? x * slope + inter : x);
+    const double x = static_cast<double>(load<T, Swap>(src + i * sizeof(T)));
+    if constexpr (Scale) {
+      dst[i] = static_cast<float>(x * slope + inter);
+    } else {
+      dst[i] = static_cast<float>(x);
+    }
   }
 }
 
-void convert_any(int datatype, const uint8_t* src, size_t count, bool swap, bool scale,
-                 double slope, double inter, float* dst, const std::string& name) {
-  switch (datatype) {
+template <typename T>
+void convert(const uint8_t* src, size_t count, bool swap, const StoredImage::Conversion& c,
+             float* dst) {
+  const double slope = c.scaling ? (*c.scaling)[0] : 1.0;
+  const double inter = c.scaling ? (*c.scaling)[1] : 0.0;
+  if constexpr (std::is_same_v<T, float>) {
+    // nibabel and our writer store float32 with slope 1 and intercept 0.
+    // x * 1.0 + 0.0 in double, cast back, is x + 0.0f exactly (-0 becomes +0,
+    // a signalling NaN quiet), so this float-only loop gives the same bits.
+    if (!swap && c.scaling && slope == 1.0 && inter == 0.0) {
+      float value;
+      for (size_t i = 0; i < count; ++i) {
+        std::memcpy(&value, src + i * sizeof(float), sizeof(float));
+        dst[i] = value + 0.0f;
+      }
+      return;
+    }
+  }
+  if (swap) {
+    return c.scaling ? convert<T, true, true>(src, count, slope, inter, dst)
+                     : convert<T, true, false>(src, count, slope, inter, dst);
+  }
+  return c.scaling ? convert<T, false, true>(src, count, slope, inter, dst)
+                   : convert<T, false, false>(src, count, slope, inter, dst);
+}
+
+[[noreturn]] void throw_no_real_value(const std::string& name, int datatype) {
+  throw std::runtime_error(name + ": datatype " + datatype_name(datatype) +
+                           " has no single real value per voxel; convert it to a real type "
+                           "(e.g. magnitude as float32) first");
+}
+
+void convert_frame(const StoredImage::Conversion& c, std::span<const uint8_t> src,
+                   std::span<float> dst) {
+  const uint8_t* s = src.data();
+  const size_t n = dst.size();
+  const bool swap = c.swap;
+  switch (c.datatype) {
     case kDtUint8:
-      return convert<uint8_t>(src, count, swap, scale, slope, inter, dst);
+      return convert<uint8_t>(s, n, swap, c, dst.data());
     case kDtInt8:
-      return convert<int8_t>(src, count, swap, scale, slope, inter, dst);
+      return convert<int8_t>(s, n, swap, c, dst.data());
     case kDtInt16:
-      return convert<int16_t>(src, count, swap, scale, slope, inter, dst);
+      return convert<int16_t>(s, n, swap, c, dst.data());
     case kDtUint16:
-      return convert<uint16_t>(src, count, swap, scale, slope, inter, dst);
+      return convert<uint16_t>(s, n, swap, c, dst.data());
     case kDtInt32:
-      return convert<int32_t>(src, count, swap, scale, slope, inter, dst);
+      return convert<int32_t>(s, n, swap, c, dst.data());
     case kDtUint32:
-      return convert<uint32_t>(src, count, swap, scale, slope, inter, dst);
+      return convert<uint32_t>(s, n, swap, c, dst.data());
     case kDtInt64:
-      return convert<int64_t>(src, count, swap, scale, slope, inter, dst);
+      return convert<int64_t>(s, n, swap, c, dst.data());
     case kDtUint64:
-      return convert<uint64_t>(src, count, swap, scale, slope, inter, dst);
+      return convert<uint64_t>(s, n, swap, c, dst.data());
     case kDtFloat32:
-      return convert<float>(src, count, swap, scale, slope, inter, dst);
+      return convert<float>(s, n, swap, c, dst.data());
     case kDtFloat64:
-      return convert<double>(src, count, swap, scale, slope, inter, dst);
+      return convert<double>(s, n, swap, c, dst.data());
     case kDtFloat128:
       // Stored as the platform's long double, as nibabel (numpy) reads it;
       // x86-64 keeps an 80-bit extended value in 16 bytes.
       if constexpr (sizeof(long double) == 16) {
-        return convert<long double>(src, count, swap, scale, slope, inter, dst);
+        return convert<long double>(s, n, swap, c, dst.data());
       }
       break;
     default:
       break;
   }
-  throw std::runtime_error(name + ": datatype " + datatype_name(datatype) +
-                           " has no single real value per voxel; convert it to a real type "
-                           "(e.g. magnitude as float32) first");
+  throw_no_real_value(c.name, c.datatype);
+}
+
+// The first bytes of a (possibly gzip-compressed) header file: enough for
+// either header version, fewer when the file is shorter.
+std::vector<uint8_t> header_bytes(const std::filesystem::path& path) {
+  constexpr size_t kWanted = 540;  // a NIfTI-2 header; NIfTI-1 needs 348
+  std::vector<uint8_t> bytes(kWanted);
+  if (is_gzip_file(path)) {
+    GzipStream stream(path);
+    bytes.resize(stream.read(bytes));
+    return bytes;
+  }
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) throw std::runtime_error(path.string() + ": cannot open the file");
+  bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file.get()));
+  if (std::ferror(file.get())) throw std::runtime_error(path.string() + ": read error");
+  return bytes;
 }
 
 bool has_real_values(int datatype) {
@@ -119,6 +177,10 @@ bool has_real_values(int datatype) {
   }
 }
 
+size_t voxels_per_frame(const Grid& grid) {
+  return static_cast<size_t>(grid.voxel_count());
+}
+
 }  // namespace
 
 StoredImage StoredImage::open(const std::filesystem::path& path) {
@@ -129,9 +191,8 @@ StoredImage StoredImage::open(const std::filesystem::path& path) {
   }
   StoredImage image;
   image.source_ = name;
-  image.bytes_ = read_whole_file(paths.header);
   auto& header = image.header_;
-  header = parse_header(image.bytes_, paths.header.string());
+  header = parse_header(header_bytes(paths.header), paths.header.string());
   const bool named_single = ends_with(name, ".nii") || ends_with(name, ".nii.gz");
   if (named_single && header.format == ImageFormat::kAnalyze75) {
     throw std::runtime_error(name + ": wrong magic: a .nii file must say 'n+1' or 'n+2'");
@@ -144,63 +205,89 @@ StoredImage StoredImage::open(const std::filesystem::path& path) {
                                "); only 3-D and 4-D images are volumes (CIFTI is not)");
     }
   }
-  if (!has_real_values(header.datatype)) {
-    throw std::runtime_error(name + ": datatype " + datatype_name(header.datatype) +
-                             " has no single real value per voxel; convert it to a real type "
-                             "(e.g. magnitude as float32) first");
-  }
-  image.offset_ = static_cast<size_t>(header.vox_offset);
+  if (!has_real_values(header.datatype)) throw_no_real_value(name, header.datatype);
+  auto& layout = image.layout_;
+  layout.name = name;
+  layout.file = paths.image;
+  layout.offset = static_cast<uint64_t>(header.vox_offset);
   if (header.single_file && paths.image == paths.header) {
-    if (header.format == ImageFormat::kNifti1) image.offset_ = std::max<size_t>(image.offset_, 352);
-    if (header.format == ImageFormat::kNifti2) image.offset_ = std::max<size_t>(image.offset_, 544);
-  } else {
-    if (paths.image == paths.header || !std::filesystem::exists(paths.image)) {
-      throw std::runtime_error(name + ": the image file of this header pair is missing (" +
-                               paths.image.filename().string() + ")");
-    }
-    image.bytes_ = read_whole_file(paths.image);
+    if (header.format == ImageFormat::kNifti1)
+      layout.offset = std::max<uint64_t>(layout.offset, 352);
+    if (header.format == ImageFormat::kNifti2)
+      layout.offset = std::max<uint64_t>(layout.offset, 544);
+  } else if (paths.image == paths.header || !std::filesystem::exists(paths.image)) {
+    throw std::runtime_error(name + ": the image file of this header pair is missing (" +
+                             paths.image.filename().string() + ")");
   }
   const auto shape = header.shape();
-  const size_t voxels = static_cast<size_t>(shape[0] * shape[1] * shape[2] * shape[3]);
-  const size_t bytes_needed = voxels * static_cast<size_t>(datatype_size(header.datatype));
-  const size_t held = image.bytes_.size();
-  if (held < image.offset_ + bytes_needed) {
-    throw std::runtime_error(name + ": truncated: the header describes " +
-                             std::to_string(bytes_needed) + " bytes of voxels after offset " +
-                             std::to_string(image.offset_) + ", the file holds " +
-                             std::to_string(held > image.offset_ ? held - image.offset_ : 0));
-  }
   image.grid_ = Grid{{shape[0], shape[1], shape[2]}, header.best_affine()};
-  image.scaling_ = header.slope_inter();
-  image.swap_ = header.big_endian != (std::endian::native == std::endian::big);
+  layout.frame_bytes =
+      voxels_per_frame(image.grid_) * static_cast<size_t>(datatype_size(header.datatype));
+  layout.frames = shape[3];
+  layout.gzip = is_gzip_file(layout.file);
+  // A plain file's size tells at once whether the voxels are all there; a
+  // gzip stream tells when it ends, as the frames are read.
+  if (!layout.gzip) {
+    const uint64_t held = std::filesystem::file_size(layout.file);
+    if (held < layout.offset + layout.frame_bytes * static_cast<uint64_t>(layout.frames)) {
+      throw std::runtime_error(truncated_message(layout, held));
+    }
+  }
+  image.conversion_.datatype = header.datatype;
+  image.conversion_.swap = header.big_endian != (std::endian::native == std::endian::big);
+  image.conversion_.scaling = header.slope_inter();
+  image.conversion_.name = name;
   return image;
 }
 
 void StoredImage::read_frame(int64_t t, std::span<float> out) const {
-  const auto per_frame = static_cast<size_t>(grid_.voxel_count());
-  if (t < 0 || t >= frames() || out.size() != per_frame) {
+  if (t < 0 || t >= frames() || out.size() != voxels_per_frame(grid_)) {
     throw std::out_of_range(source_ + ": frame " + std::to_string(t) + " out of range");
   }
-  const size_t item = static_cast<size_t>(datatype_size(header_.datatype));
-  convert_any(header_.datatype, bytes_.data() + offset_ + static_cast<size_t>(t) * per_frame * item,
-              per_frame, swap_, scaling_.has_value(), scaling_ ? (*scaling_)[0] : 1.0,
-              scaling_ ? (*scaling_)[1] : 0.0, out.data(), source_);
+  if (!cursor_) cursor_ = std::make_shared<StoredFrames>(layout_);
+  convert_frame(conversion_, cursor_->frame(t), out);
 }
 
 Volume StoredImage::to_volume() const {
   Volume volume(grid_, frames(), tr_seconds());
   volume.meta() = header_.meta();
   volume.set_source(source_);
+  StoredFrames stored(layout_);
   for (int64_t t = 0; t < frames(); ++t)
-    read_frame(t, volume.frame(t));
+    convert_frame(conversion_, stored.frame(t), volume.frame(t));
   return volume;
 }
 
 FrameSeries StoredImage::frames_view() const {
-  auto buffer = std::make_shared<std::vector<float>>(static_cast<size_t>(grid_.voxel_count()));
-  return {grid_, frames(), tr_seconds(), source_, [this, buffer](int64_t t) {
-            read_frame(t, *buffer);
-            return std::span<const float>(*buffer);
+  // The view owns its stream and buffer, shared by its copies; the stream
+  // (and its thread) starts with the first frame asked for and ends with the
+  // last copy of the view.
+  struct State {
+    StoredLayout layout;
+    Conversion conversion;
+    size_t voxels = 0;
+    std::unique_ptr<StoredFrames> stored;
+    std::vector<float> buffer;  // for frames that need converting
+  };
+  auto state = std::make_shared<State>();
+  state->layout = layout_;
+  state->conversion = conversion_;
+  state->voxels = voxels_per_frame(grid_);
+  // Native float32 without scaling converts to itself (float -> double ->
+  // float changes no value, and GCC folds it away, signalling NaNs included):
+  // the stored frame is handed out as it lies, one copy fewer per frame.
+  const bool as_stored =
+      conversion_.datatype == kDtFloat32 && !conversion_.swap && !conversion_.scaling;
+  return {grid_, frames(), tr_seconds(), source_, [state, as_stored](int64_t t) {
+            if (!state->stored) state->stored = std::make_unique<StoredFrames>(state->layout);
+            const auto bytes = state->stored->frame(t);
+            if (as_stored && reinterpret_cast<uintptr_t>(bytes.data()) % alignof(float) == 0) {
+              return std::span<const float>(reinterpret_cast<const float*>(bytes.data()),
+                                            state->voxels);
+            }
+            state->buffer.resize(state->voxels);
+            convert_frame(state->conversion, bytes, state->buffer);
+            return std::span<const float>(state->buffer);
           }};
 }
 

@@ -3,8 +3,10 @@
 // any real datatype into a float32 Volume, with scaling applied and the affine
 // chosen as nibabel chooses it.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,15 +14,20 @@
 
 #include "neuro/image/frame_series.h"
 #include "neuro/image/nifti_header.h"
+#include "neuro/image/stored_frames.h"
 #include "neuro/image/volume.h"
 
 namespace neuro {
 
-// An image file decompressed once and kept as stored (int16 stays 2 bytes a
-// voxel), converted to float32 a frame at a time on demand.
+// An image file opened for its frames: the header is read at once, the voxels
+// frame by frame as they are asked for (a gzip file inflated as a stream on a
+// thread of its own, a plain file read where the frame lies), and converted to
+// float32. Frames read in order cost one pass over the file; an earlier frame
+// of a gzip file restarts the stream.
 class StoredImage {
  public:
-  // Same checks and errors as read_volume.
+  // Same checks and errors as read_volume, except that data found to end
+  // early inside a gzip stream throw when the frames are read.
   static StoredImage open(const std::filesystem::path& path);
 
   const ImageHeader& header() const { return header_; }
@@ -29,22 +36,31 @@ class StoredImage {
   double tr_seconds() const { return header_.tr_seconds(); }
   const std::string& source() const { return source_; }
 
-  // Frame t with scaling applied, into `out` ([Z][Y][X], voxels_per_frame long).
+  // Frame t with scaling applied, into `out` ([Z][Y][X], voxels_per_frame
+  // long). Successive calls share one stream: call in order.
   void read_frame(int64_t t, std::span<float> out) const;
-  // Every frame: the whole series in memory as float32.
+  // Every frame: the whole series in memory as float32 (one pass).
   Volume to_volume() const;
-  // Frames converted on demand into one reused buffer; the image must outlive
-  // the view, and a view serves one reader at a time.
+  // Frames converted on demand into one reused buffer, each view with a
+  // stream of its own that starts with its first frame; a view serves one
+  // reader at a time.
   FrameSeries frames_view() const;
+
+  // How stored values become float32.
+  struct Conversion {
+    int datatype = 0;
+    bool swap = false;
+    std::optional<std::array<double, 2>> scaling;
+    std::string name;
+  };
 
  private:
   ImageHeader header_;
   Grid grid_;
   std::string source_;
-  std::vector<uint8_t> bytes_;  // the file whose data start at offset_
-  size_t offset_ = 0;
-  bool swap_ = false;
-  std::optional<std::array<double, 2>> scaling_;
+  StoredLayout layout_;
+  Conversion conversion_;
+  mutable std::shared_ptr<StoredFrames> cursor_;  // read_frame's stream
 };
 
 // Throws std::runtime_error("<path>: <problem>") for a missing, truncated or

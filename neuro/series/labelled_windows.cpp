@@ -10,6 +10,9 @@ std::vector<LabelledWindow> labelled_windows(std::span<const int> labels, const 
   if (spec.length < 1 || spec.stride < 1) {
     throw std::invalid_argument("windows: length and stride must be at least 1 frame");
   }
+  if (spec.labelling == WindowLabelling::kAuto) {
+    throw std::invalid_argument("windows: choose whole or last-frame labelling first");
+  }
   std::vector<LabelledWindow> windows;
   const auto n = static_cast<int64_t>(labels.size());
   int64_t block_start = 0;
@@ -18,10 +21,18 @@ std::vector<LabelledWindow> labelled_windows(std::span<const int> labels, const 
     int64_t block_end = block_start;
     while (block_end < n && labels[static_cast<size_t>(block_end)] == state)
       ++block_end;
-    if (state >= 0) {
+    if (state >= 0 && spec.labelling == WindowLabelling::kWhole) {
       for (int64_t s = block_start; s + spec.length <= block_end; s += spec.stride) {
         windows.push_back({s, state});
       }
+    } else if (state >= 0) {
+      const size_t first = windows.size();
+      for (int64_t end = block_end - 1; end >= block_start; end -= spec.stride) {
+        const int64_t s = end - spec.length + 1;
+        if (s < 0) break;
+        windows.push_back({s, state});
+      }
+      std::reverse(windows.begin() + static_cast<std::ptrdiff_t>(first), windows.end());
     }
     block_start = block_end;
   }

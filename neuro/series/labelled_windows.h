@@ -1,7 +1,10 @@
 #pragma once
-// Windows of consecutive frames that share one mental state: the samples a
-// decoder is trained and tested on. A window never spans two states or an
-// unlabelled frame, so its label is unambiguous.
+// Windows of consecutive frames: the samples a decoder is trained and tested
+// on. Either every frame of a window has its state (kWhole: the label is
+// unambiguous, as block designs give), or a window takes the state of its last
+// frame whatever the frames before it show (kLastFrame: event-related designs,
+// whose states hold for a few frames only, still give windows of the length
+// a sequence model reads, ending where the response is).
 
 #include <cstdint>
 #include <span>
@@ -11,9 +14,16 @@
 
 namespace neuro {
 
+// kAuto is the decoders' choice over a whole dataset (kWhole unless
+// kLastFrame keeps more states); labelled_windows needs it resolved.
+enum class WindowLabelling { kAuto, kWhole, kLastFrame };
+
 struct WindowSpec {
   int64_t length = 5;  // frames per window
   int64_t stride = 5;  // frames between window starts (== length: no overlap)
+  WindowLabelling labelling = WindowLabelling::kWhole;
+
+  bool operator==(const WindowSpec&) const = default;
 };
 
 struct LabelledWindow {
@@ -21,8 +31,11 @@ struct LabelledWindow {
   int state = 0;      // index into the run's state list
 };
 
-// Frame labels < 0 are unlabelled. Windows start at each labelled block's
-// first frame and step by `stride` while they fit inside the block.
+// Frame labels < 0 are unlabelled. kWhole: windows start at each labelled
+// block's first frame and step by `stride` while they fit inside the block.
+// kLastFrame: windows end at each labelled block's last frame and step back
+// by `stride` while they end inside the block and start at frame 0 or later.
+// Windows come in order of their first frame.
 std::vector<LabelledWindow> labelled_windows(std::span<const int> frame_labels,
                                              const WindowSpec& spec);
 

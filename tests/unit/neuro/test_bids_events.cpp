@@ -9,6 +9,7 @@
 #include "bids_tree.h"
 #include "error_of.h"
 #include "neuro/bids/events.h"
+#include "neuro/bids/frame_labels.h"
 
 namespace neuro {
 namespace {
@@ -44,7 +45,9 @@ TEST(LabelsPerTr, BlockDesignAtTr2WithLag5) {
   EXPECT_DOUBLE_EQ(events.events[2].onset, 50.0);
   EXPECT_EQ(events.events[2].line, 4);
 
-  const auto labels = labels_per_tr(events, 35, 2.0);
+  LabelOptions lag;
+  lag.rule = LabelRule::kLag;
+  const auto labels = labels_per_tr(events, 35, 2.0, lag);
   EXPECT_THAT(labels.states, ElementsAre("left", "right"));
   const std::vector<int> expected = {U, U, U, U, U, U, U, U, 0, 0, 0, 0, 0, U, U, U, U, U,
                                      1, 1, 1, 1, 1, U, U, U, U, U, 0, 0, 0, 0, 0, U, U};
@@ -58,6 +61,7 @@ TEST(LabelsPerTr, BlockDesignAtTr2WithLag5) {
 TEST(LabelsPerTr, WithoutLagFramesFollowTheOnsetsDirectly) {
   const auto table = table_of({{4, 4, "a", 0}});
   LabelOptions options;
+  options.rule = LabelRule::kLag;
   options.hrf_lag_seconds = 0;
   EXPECT_EQ(labels_per_tr(table, 6, 2.0, options).frames, (std::vector<int>{U, U, 0, 0, U, U}));
 }
@@ -66,6 +70,7 @@ TEST(LabelsPerTr, OverlappingEventsGoToTheOneThatStartedLast) {
   // A covers [10, 30), B covers [14, 18) and starts later; C starts with B but
   // comes later in the file, so it wins their tie.
   LabelOptions options;
+  options.rule = LabelRule::kLag;
   options.hrf_lag_seconds = 0;
   const auto labels =
       labels_per_tr(table_of({{10, 20, "A", 0}, {14, 4, "B", 0}}), 32, 1.0, options);
@@ -79,6 +84,7 @@ TEST(LabelsPerTr, OverlappingEventsGoToTheOneThatStartedLast) {
 
 TEST(LabelsPerTr, TheCallerStateListFixesTheOrder) {
   LabelOptions options;
+  options.rule = LabelRule::kLag;
   options.hrf_lag_seconds = 0;
   options.states = {"right", "rest", "left"};
   const auto labels =
@@ -90,6 +96,7 @@ TEST(LabelsPerTr, TheCallerStateListFixesTheOrder) {
 
 TEST(LabelsPerTr, TrialTypesLeftOutOfTheStateListLabelNothingAndHideNothing) {
   LabelOptions options;
+  options.rule = LabelRule::kLag;
   options.hrf_lag_seconds = 0;
   options.states = {"task"};
   // "cue" starts later and overlaps "task", but is not a state: "task" keeps
@@ -104,6 +111,7 @@ TEST(LabelsPerTr, TrialTypesLeftOutOfTheStateListLabelNothingAndHideNothing) {
 
 TEST(LabelsPerTr, ImpulseEventsLabelNothing) {
   LabelOptions options;
+  options.rule = LabelRule::kLag;
   options.hrf_lag_seconds = 0;
   EXPECT_EQ(labels_per_tr(table_of({{2, 0, "flash", 0}}), 4, 1.0, options).frames,
             (std::vector<int>(4, U)));
@@ -112,6 +120,7 @@ TEST(LabelsPerTr, ImpulseEventsLabelNothing) {
 TEST(LabelsPerTr, AFrameExactlyOnABlockEdgeIsInsideDespiteRounding) {
   // 10 * 0.72 is 7.199999999999999 in doubles; the block starts at 7.2 s.
   LabelOptions options;
+  options.rule = LabelRule::kLag;
   options.hrf_lag_seconds = 0;
   const auto labels = labels_per_tr(table_of({{7.2, 1.44, "a", 0}}), 14, 0.72, options);
   EXPECT_EQ(labels.frames[9], U);
@@ -120,15 +129,20 @@ TEST(LabelsPerTr, AFrameExactlyOnABlockEdgeIsInsideDespiteRounding) {
   EXPECT_EQ(labels.frames[12], U);  // 12 * 0.72 = 8.64 = the block's end
 }
 
-TEST(LabelsPerTr, AnOnsetPastTheEndOfTheRunIsAnErrorNamingTheFile) {
+TEST(LabelsPerTr, EventsPastTheEndOfTheRunAreLeftOutWithANoteNamingTheFile) {
   TempTree tree;
   const auto file =
       tree.write("sub-01_task-x_events.tsv", "onset\tduration\ttrial_type\n0\t2\ta\n20\t2\tb\n");
   const auto events = read_events_tsv(file);
-  EXPECT_NO_THROW(labels_per_tr(events, 11, 2.0));                         // the run ends at 22 s
-  const auto message = error_of([&] { labels_per_tr(events, 10, 2.0); });  // ends at 20 s
-  EXPECT_THAT(message, HasSubstr(file.string() + ": line 3: onset 20 s"));
-  EXPECT_THAT(message, HasSubstr("past the end of the run"));
+  LabelOptions lag;
+  lag.rule = LabelRule::kLag;
+  lag.hrf_lag_seconds = 0;
+  EXPECT_TRUE(labels_per_tr(events, 11, 2.0, lag).notes.empty());  // the run ends at 22 s
+  const auto cut = labels_per_tr(events, 10, 2.0, lag);            // ends at 20 s
+  ASSERT_EQ(cut.notes.size(), 1u);
+  EXPECT_THAT(cut.notes[0], HasSubstr(file.string() + ": 1 event(s) start at or past the end"));
+  EXPECT_EQ(cut.frames, (std::vector<int>{0, U, U, U, U, U, U, U, U, U}));
+  EXPECT_THAT(cut.states, ElementsAre("a", "b"));  // b stays a state of the dataset
 }
 
 TEST(LabelsPerTr, RejectsBadArguments) {
@@ -156,9 +170,9 @@ TEST(ReadEventsTsv, SkipsNaTrialTypesAndDurationsWithANote) {
   EXPECT_EQ(events.events[0].trial_type, "go");
   EXPECT_DOUBLE_EQ(events.events[1].onset, -1.5);  // before the first volume: allowed
   EXPECT_EQ(events.events[1].trial_type, "stop");
-  ASSERT_EQ(events.notes.size(), 2u);
-  EXPECT_THAT(events.notes[0], HasSubstr(file.string() + ": line 3: duration is n/a"));
-  EXPECT_THAT(events.notes[1], HasSubstr(file.string() + ": line 4: trial_type is n/a"));
+  ASSERT_EQ(events.notes.size(), 2u);  // one line per kind of skip, with its count
+  EXPECT_THAT(events.notes[0], HasSubstr(file.string() + ": 1 row(s) with duration n/a skipped"));
+  EXPECT_THAT(events.notes[1], HasSubstr(file.string() + ": 1 row(s) with trial_type n/a skipped"));
   EXPECT_EQ(events.source, file);
 }
 
@@ -166,7 +180,17 @@ TEST(ReadEventsTsv, AMissingColumnIsNamed) {
   TempTree tree;
   const auto file = tree.write("events.tsv", "onset\tduration\tcondition\n0\t1\tgo\n");
   const auto message = error_of([&] { read_events_tsv(file); });
-  EXPECT_THAT(message, HasSubstr(file.string() + ": no 'trial_type' column"));
+  EXPECT_THAT(message,
+              HasSubstr(file.string() + ": no 'trial_type' column (columns: onset, "
+                                        "duration, condition); name the column that holds the "
+                                        "conditions with --state-column"));
+  EventsReadOptions condition;
+  condition.state_column = "condition";
+  const auto by_condition = read_events_tsv(file, condition);
+  ASSERT_EQ(by_condition.events.size(), 1u);
+  EXPECT_EQ(by_condition.events[0].trial_type, "go");
+  EXPECT_THAT(by_condition.columns, ElementsAre("onset", "duration", "condition"));
+  EXPECT_THAT(read_events_columns(file), ElementsAre("onset", "duration", "condition"));
   const auto no_onset = tree.write("e2.tsv", "start\tduration\ttrial_type\n");
   EXPECT_THAT(error_of([&] { read_events_tsv(no_onset); }),
               HasSubstr(no_onset.string() + ": no 'onset' column"));
