@@ -30,6 +30,9 @@ void add_dataset_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::Index
   cmd.add_option("--hrf-lag", recipe.labels.rule.hrf_lag_seconds,
                  "Haemodynamic lag of the lag rule (s)")
       ->capture_default_str();
+  cmd.add_option("--merge-gap", recipe.labels.rule.merge_gap_seconds,
+                 "Lag rule: events of one state closer than this (s) form one block")
+      ->capture_default_str();
 }
 
 void add_recipe_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::IndexFilters& filters,

@@ -8,6 +8,7 @@
 #include "app/jobs/resources.h"
 #include "neuro/atlas/brain_mask.h"
 #include "neuro/atlas/inverse_map.h"
+#include "neuro/atlas/parcel_atlas.h"
 #include "neuro/glm/group_level.h"
 #include "neuro/maps/cluster_table.h"
 
@@ -15,12 +16,23 @@ namespace jobs {
 
 namespace {
 
-neuro::LabelAtlas load_atlas(const std::filesystem::path& atlas,
-                             const std::optional<std::filesystem::path>& names) {
-  neuro::AtlasOptions options;
-  options.names_file = names;
-  options.resources_dir = resources_dir();
-  return neuro::LabelAtlas::load(atlas, options);
+// Label k + 1 where map k is the strongest and positive, 0 elsewhere.
+neuro::LabelAtlas strongest_map_labels(const neuro::ProbabilisticAtlas& maps) {
+  neuro::Volume labels(maps.grid(), 1, 0.0);
+  auto out = labels.frame(0);
+  std::vector<float> best(out.size(), 0.0f);
+  neuro::RegionNames names;
+  for (int64_t k = 0; k < maps.map_count(); ++k) {
+    const auto map = maps.map(k);
+    for (size_t v = 0; v < out.size(); ++v) {
+      if (map[v] > best[v]) {
+        best[v] = map[v];
+        out[v] = static_cast<float>(k + 1);
+      }
+    }
+    names[static_cast<int>(k + 1)] = maps.names()[static_cast<size_t>(k)];
+  }
+  return neuro::LabelAtlas(std::move(labels), names);
 }
 
 // The header fields and the name of a relevance map of `method` about `state`.
@@ -49,12 +61,29 @@ RelevanceMap relevance_map(const std::string& subject, const std::string& space,
 
 ParcelPainter::ParcelPainter(const std::filesystem::path& atlas,
                              const std::vector<std::string>& parcels,
-                             const std::optional<std::filesystem::path>& names)
-    : atlas_(load_atlas(atlas, names)),
-      masker_(atlas_, neuro::BrainMask::everywhere(atlas_.grid())) {
+                             const std::optional<std::filesystem::path>& names) {
+  neuro::ParcelAtlasOptions options;
+  options.names_file = names;
+  options.resources_dir = resources_dir();
+  const auto loaded = neuro::load_parcel_atlas(atlas, options);
+  std::vector<std::string> region_names;
+  std::vector<int> region_labels;
+  if (loaded.is_labels()) {
+    atlas_.emplace(loaded.labels());
+    labels_masker_.emplace(*atlas_, neuro::BrainMask::everywhere(atlas_->grid()));
+    region_names = labels_masker_->names();
+    region_labels = labels_masker_->labels();
+  } else {
+    atlas_.emplace(strongest_map_labels(loaded.maps()));
+    maps_masker_.emplace(loaded.maps(), neuro::BrainMask::everywhere(loaded.grid()));
+    region_names = maps_masker_->names();
+    for (const auto k : maps_masker_->map_indices())
+      region_labels.push_back(static_cast<int>(k + 1));
+  }
+  regions_ = region_names.size();
   std::map<std::string, size_t> by_name;
-  for (size_t i = 0; i < masker_.names().size(); ++i)
-    by_name.emplace(masker_.names()[i], i);
+  for (size_t i = 0; i < region_names.size(); ++i)
+    by_name.emplace(region_names[i], i);
   for (const auto& name : parcels) {
     const auto it = by_name.find(name);
     if (it == by_name.end()) {
@@ -62,15 +91,16 @@ ParcelPainter::ParcelPainter(const std::filesystem::path& atlas,
                                "' is not in this atlas");
     }
     masker_index_.push_back(it->second);
-    labels_.push_back(masker_.labels()[it->second]);
+    labels_.push_back(region_labels[it->second]);
   }
 }
 
 neuro::Volume ParcelPainter::paint(std::span<const float> values) const {
-  std::vector<float> all(static_cast<size_t>(masker_.parcel_count()), 0.0f);
+  std::vector<float> all(regions_, 0.0f);
   for (size_t i = 0; i < masker_index_.size(); ++i)
     all[masker_index_[i]] = values[i];
-  return neuro::inverse_map(masker_, all);
+  return labels_masker_ ? neuro::inverse_map(*labels_masker_, all)
+                        : neuro::inverse_map(*maps_masker_, all);
 }
 
 std::filesystem::path write_map_and_clusters(const neuro::Volume& map,

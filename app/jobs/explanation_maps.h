@@ -15,7 +15,9 @@
 namespace jobs {
 
 // The atlas's voxels, and where each of a model's parcels (by name) is among
-// the atlas's regions.
+// the atlas's regions. A label atlas paints each parcel's value on its
+// voxels; a probabilistic one paints the weighted sum of its maps (the image
+// its least-squares fit models), and names clusters by the strongest map.
 class ParcelPainter {
  public:
   // Throws std::runtime_error "<atlas>: <problem>" when a parcel name is not
@@ -23,15 +25,19 @@ class ParcelPainter {
   ParcelPainter(const std::filesystem::path& atlas, const std::vector<std::string>& parcels,
                 const std::optional<std::filesystem::path>& names);
 
-  const neuro::LabelAtlas& atlas() const { return atlas_; }
+  // The labels (for a probabilistic atlas: each voxel's strongest map, label
+  // k + 1 for map k) that cluster tables name regions from.
+  const neuro::LabelAtlas& atlas() const { return *atlas_; }
   // The atlas label of each model parcel.
   const std::vector<int>& labels() const { return labels_; }
   // values [P] in the model's parcel order -> a 3-D map on the atlas grid.
   neuro::Volume paint(std::span<const float> values) const;
 
  private:
-  neuro::LabelAtlas atlas_;
-  neuro::LabelsMasker masker_;
+  std::optional<neuro::LabelAtlas> atlas_;
+  std::optional<neuro::LabelsMasker> labels_masker_;
+  std::optional<neuro::MapsMasker> maps_masker_;
+  size_t regions_ = 0;                // parcels of the masker
   std::vector<size_t> masker_index_;  // model parcel -> masker parcel
   std::vector<int> labels_;
 };

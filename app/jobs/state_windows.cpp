@@ -104,6 +104,12 @@ void keep_decodable_states(std::vector<RunSeries>& runs, std::vector<std::string
                  std::to_string(kMinWindowsPerState) + " in " +
                  std::to_string(kMinSubjectsPerState) + " subjects)");
   }
+  if (states.size() < 2) {
+    throw std::runtime_error(dataset.string() + ": the events name " +
+                             std::to_string(states.size()) + " state(s) (" + all +
+                             "): nothing to decode; if another column names the conditions, "
+                             "choose it with --state-column");
+  }
   if (kept.size() < 2) {
     throw std::runtime_error(dataset.string() + ": fewer than 2 states have enough windows of " +
                              std::to_string(spec.length) + " frames to decode (" + all +

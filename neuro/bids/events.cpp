@@ -80,8 +80,21 @@ EventsTable read_events_tsv(const std::filesystem::path& path, const EventsReadO
   };
   const size_t onset_column = column("onset", "");
   const size_t duration_column = column("duration", "");
-  const size_t state_column = column(
-      options.state_column, "; name the column that holds the conditions with --state-column");
+  // trial_type is optional in BIDS: without it every event is of one kind, as
+  // nilearn's FirstLevelModel takes it. A column the caller named must exist.
+  const bool one_kind =
+      options.state_column == kDefaultStateColumn &&
+      std::find(header.begin(), header.end(), options.state_column) == header.end();
+  const size_t state_column =
+      one_kind ? 0
+               : column(options.state_column,
+                        "; name the column that holds the conditions with --state-column");
+  if (one_kind) {
+    table.notes.push_back(path.string() + ": no '" + options.state_column +
+                          "' column (columns: " + joined(header) +
+                          "): every event is one state, '" + std::string(kOneKindState) +
+                          "'; name the column that holds the conditions with --state-column");
+  }
 
   int64_t no_duration = 0, no_state = 0;
   std::string line;
@@ -99,7 +112,7 @@ EventsTable read_events_tsv(const std::filesystem::path& path, const EventsReadO
       fail(number, "onset '" + std::string(onset_text) + "' is not a number of seconds");
     }
     const auto duration_text = trim_spaces(fields[duration_column]);
-    const auto state = trim_spaces(fields[state_column]);
+    const auto state = one_kind ? kOneKindState : trim_spaces(fields[state_column]);
     if (duration_text == kNotAvailable) {
       ++no_duration;
       continue;

@@ -3,9 +3,10 @@
 // label per volume (TR) that the decoders train on.
 //
 // Reading: the columns onset and duration must be present (BIDS requires
-// them) and so must the column that names the condition of each event:
-// trial_type unless the caller names another (BIDS makes trial_type optional,
-// and datasets use stim_type, condition, ...); other columns are ignored.
+// them) and so must a column the caller names as the condition of each event
+// (datasets use stim_type, condition, ...). trial_type, the default, is
+// optional in BIDS: a file without it has one kind of event, state "event",
+// and a note says so. Other columns are ignored.
 // onset must be a finite number on every row; a negative onset is an event
 // before the first kept volume (dummy scans) and is kept. Rows whose duration
 // or condition is "n/a" (unknown length, no condition) cannot label any
@@ -37,6 +38,8 @@ struct EventsTable {
 };
 
 inline constexpr std::string_view kDefaultStateColumn = "trial_type";
+// The state of every event of a file without the default state column.
+inline constexpr std::string_view kOneKindState = "event";
 
 struct EventsReadOptions {
   // The column whose values name the mental states (Event::trial_type).

@@ -44,9 +44,11 @@ struct LabelOptions {
   HrfParameters hrf;
   int microtime_bins = 16;
   // kLag: seconds from an event to the volumes that show it, and the gap
-  // below which events of one state are one block (0: no merging).
+  // below which events of one state are one block (0: no merging); 3 s joins
+  // the pictures of a block shown every 2 s and the trials of most
+  // event-related blocks, not blocks apart by a rest.
   double hrf_lag_seconds = kDefaultHrfLagSeconds;
-  double merge_gap_seconds = 0;
+  double merge_gap_seconds = 3.0;
   // The state order shared by every run. Empty: the sorted set of the run's
   // trial types. When given, events of trial types not in the list label
   // nothing (and do not hide the events they overlap); a note names them.

@@ -145,11 +145,12 @@ TEST_F(CliEncoder, EmptyDatasetIsRefused) {
 
 TEST_F(CliEncoder, StateWithoutWindowsIsRefused) {
   const auto out = scratch() / "long_windows";
-  const auto r =
-      run_neuroseq("decode " + dataset().string() + atlas_option() +
-                       " --model longconv-small --window 30 --stride 1 -o " + out.string(),
-                   scratch());
-  expect_one_line_error(r, "ds", "window of 30 frames");
+  const auto r = run_neuroseq(
+      "decode " + dataset().string() + atlas_option() +
+          " --model longconv-small --window 30 --stride 1 --window-labelling whole -o " +
+          out.string(),
+      scratch());
+  expect_one_line_error(r, "ds", "enough windows of 30 frames");
   EXPECT_FALSE(fs::exists(out / "model-longconv-scratch_scores.json"));
 }
 

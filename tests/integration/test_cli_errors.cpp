@@ -149,16 +149,22 @@ TEST(CliErrors, EventsWithAMissingColumn) {
   EXPECT_FALSE(fs::exists(dir / "results"));
 }
 
-TEST(CliErrors, EventsPastTheEndOfTheRun) {
+TEST(CliErrors, EventsPastTheEndOfTheRunAreNotedAndAStateLeftWithoutWindowsIsNamed) {
   TempDir dir("cli_events_late");
-  // 20 frames at TR 2 s: the run ends at 40 s.
+  // 20 frames at TR 2 s: the run ends at 40 s, so 'right' (at 45 s) labels
+  // nothing and one state remains: nothing to decode, every count given.
   write_task_dataset(dir / "ds", "onset\tduration\ttrial_type\n0\t10\tleft\n45\t10\tright\n");
   write_atlas(dir / "atlas.nii.gz");
   const auto r =
       run_neuroseq("decode " + (dir / "ds").string() + " --atlas " +
                        (dir / "atlas.nii.gz").string() + " -o " + (dir / "results").string(),
                    dir.path());
-  expect_one_line_error(r, "_events.tsv", "past the end");
+  EXPECT_NE(r.err.find("_events.tsv: 1 event(s) start at or past the end of the run"),
+            std::string::npos)
+      << r.err;
+  expect_one_line_error(r, (dir / "ds").string(),
+                        "fewer than 2 states have enough windows of 4 frames to decode");
+  EXPECT_NE(r.err.find("'right' 0 window(s) in 0 subject(s)"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "results"));
 }
 

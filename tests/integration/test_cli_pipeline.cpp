@@ -64,8 +64,8 @@ TEST(CliPipeline, SimulateExtractDecode) {
   EXPECT_TRUE(fs::exists(dir / "results" / "dataset_description.json"));
 
   // An explicit split: trained on 01 and 02, tested on 03 alone, so every
-  // prediction is of sub-03 and there are a third of the windows (each
-  // subject has the same single run).
+  // prediction is of sub-03 and there are as many as the windows the first
+  // decoding listed for sub-03 in its windows_per_state.tsv.
   r = run_neuroseq("decode " + ds.string() + " --atlas " + atlas.string() +
                        " --train-subject 01 --train-subject 02 --test-subject 03 -o " +
                        (dir / "split").string(),
@@ -74,7 +74,20 @@ TEST(CliPipeline, SimulateExtractDecode) {
   const auto split =
       nlohmann::json::parse(std::ifstream(dir / "split" / "model-linear_scores.json"));
   EXPECT_EQ(split["folds"].get<int>(), 1);
-  EXPECT_EQ(split["windows"].get<long>() * 3, scores["windows"].get<long>());
+  long listed_for_03 = 0, listed = 0;
+  {
+    std::ifstream table(dir / "results" / "windows_per_state.tsv");
+    std::string row;
+    std::getline(table, row);  // subject session task run state frames windows
+    while (std::getline(table, row)) {
+      const long windows = std::stol(row.substr(row.rfind('\t') + 1));
+      listed += windows;
+      if (row.rfind("03\t", 0) == 0) listed_for_03 += windows;
+    }
+  }
+  EXPECT_EQ(listed, scores["windows"].get<long>());
+  EXPECT_GT(listed_for_03, 0);
+  EXPECT_EQ(split["windows"].get<long>(), listed_for_03);
   EXPECT_EQ(split["config"]["test_subjects"], nlohmann::json::array({"03"}));
   std::ifstream predictions(dir / "split" / "model-linear_predictions.tsv");
   std::string line;

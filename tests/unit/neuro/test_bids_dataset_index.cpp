@@ -286,6 +286,32 @@ TEST(DatasetIndex, ADerivativeDatasetOfRawStyleImagesIsIndexedAsItIs) {
   EXPECT_EQ(index.runs[0].repetition_time_source, tree.root() / "sim/task-sim_bold.json");
 }
 
+TEST(DatasetIndex, DerivativesGivenApartFindRawEventsWhateverTheZeroPadding) {
+  // fMRIPrep writes run-1 and the raw dataset has run-01 (as ds000001 does).
+  TempTree tree;
+  tree.write("raw/dataset_description.json", R"({"Name": "raw", "BIDSVersion": "1.8.0"})");
+  tree.write("raw/task-bart_bold.json", R"({"RepetitionTime": 2.0})");
+  tree.write("raw/sub-10/func/sub-10_task-bart_run-01_bold.nii.gz", "");
+  const auto events = tree.write("raw/sub-10/func/sub-10_task-bart_run-01_events.tsv", kEvents);
+  tree.write("prep/dataset_description.json",
+             R"({"Name": "prep", "BIDSVersion": "1.4.0", "DatasetType": "derivative",
+                 "GeneratedBy": [{"Name": "fMRIPrep"}]})");
+  tree.write(
+      std::string("prep/sub-10/func/sub-10_task-bart_run-1_") + kMni + "_desc-preproc_bold.nii.gz",
+      "");
+  IndexOptions options;
+  options.check_header_tr = false;
+  const auto index = index_dataset(tree.root() / "raw", tree.root() / "prep", options);
+  ASSERT_EQ(index.runs.size(), 1u);
+  EXPECT_TRUE(index.runs[0].preprocessed);
+  EXPECT_EQ(index.runs[0].events, events);
+  EXPECT_DOUBLE_EQ(index.runs[0].repetition_time, 2.0);
+  // And a filter given without padding finds the padded label.
+  options.filters.runs = {"1"};
+  options.filters.subjects = {"sub-10"};
+  EXPECT_EQ(index_dataset(tree.root() / "raw", tree.root() / "prep", options).runs.size(), 1u);
+}
+
 TEST(DatasetIndex, BadRootsAreErrorsNamingThem) {
   TempTree tree;
   const auto missing = tree.root() / "nowhere";

@@ -176,21 +176,33 @@ TEST(ReadEventsTsv, SkipsNaTrialTypesAndDurationsWithANote) {
   EXPECT_EQ(events.source, file);
 }
 
-TEST(ReadEventsTsv, AMissingColumnIsNamed) {
+TEST(ReadEventsTsv, WithoutTrialTypeEveryEventIsOneStateAndANamedColumnMustExist) {
   TempTree tree;
-  const auto file = tree.write("events.tsv", "onset\tduration\tcondition\n0\t1\tgo\n");
-  const auto message = error_of([&] { read_events_tsv(file); });
-  EXPECT_THAT(message,
-              HasSubstr(file.string() + ": no 'trial_type' column (columns: onset, "
-                                        "duration, condition); name the column that holds the "
+  const auto file = tree.write("events.tsv", "onset\tduration\tcondition\n0\t1\tgo\n4\t0\tstop\n");
+  const auto one_kind = read_events_tsv(file);
+  ASSERT_EQ(one_kind.events.size(), 2u);
+  EXPECT_EQ(one_kind.events[0].trial_type, "event");
+  EXPECT_EQ(one_kind.events[1].trial_type, "event");
+  ASSERT_EQ(one_kind.notes.size(), 1u);
+  EXPECT_THAT(one_kind.notes[0],
+              HasSubstr(file.string() + ": no 'trial_type' column (columns: "
+                                        "onset, duration, condition): every event is one "
+                                        "state, 'event'; name the column that holds the "
                                         "conditions with --state-column"));
   EventsReadOptions condition;
   condition.state_column = "condition";
   const auto by_condition = read_events_tsv(file, condition);
-  ASSERT_EQ(by_condition.events.size(), 1u);
+  ASSERT_EQ(by_condition.events.size(), 2u);
   EXPECT_EQ(by_condition.events[0].trial_type, "go");
+  EXPECT_TRUE(by_condition.notes.empty());
   EXPECT_THAT(by_condition.columns, ElementsAre("onset", "duration", "condition"));
   EXPECT_THAT(read_events_columns(file), ElementsAre("onset", "duration", "condition"));
+  EventsReadOptions absent;
+  absent.state_column = "stim_type";
+  EXPECT_THAT(error_of([&] { read_events_tsv(file, absent); }),
+              HasSubstr(file.string() + ": no 'stim_type' column (columns: onset, duration, "
+                                        "condition); name the column that holds the conditions "
+                                        "with --state-column"));
   const auto no_onset = tree.write("e2.tsv", "start\tduration\ttrial_type\n");
   EXPECT_THAT(error_of([&] { read_events_tsv(no_onset); }),
               HasSubstr(no_onset.string() + ": no 'onset' column"));

@@ -118,6 +118,7 @@ TEST(HrfLabels, ShortPicturesInABlockLabelOneContiguousStretch) {
   EXPECT_EQ(changes, 4);
   LabelOptions lag;
   lag.rule = LabelRule::kLag;
+  lag.merge_gap_seconds = 0;
   EXPECT_LE(labels_per_tr(table_of(events), 48, 2.5, lag).counts()[0], 3);
 }
 
@@ -155,6 +156,7 @@ TEST(LagLabels, EventsOfOneStateCloseInTimeFormOneBlock) {
   LabelOptions options;
   options.rule = LabelRule::kLag;
   options.hrf_lag_seconds = 0;
+  options.merge_gap_seconds = 0;
   EXPECT_EQ(labels_per_tr(table_of(events), 12, 1.0, options).counts()[0], 6);
   options.merge_gap_seconds = 2.0;
   const auto merged = labels_per_tr(table_of(events), 12, 1.0, options);
