@@ -35,13 +35,7 @@ void add_dataset_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::Index
       ->capture_default_str();
 }
 
-void add_recipe_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::IndexFilters& filters,
-                        RecipeFlags& flags) {
-  cmd.add_option("--atlas", recipe.atlas, "Label atlas (3-D integers)")->required();
-  cmd.add_option("--atlas-names", flags.atlas_names, "Region names (.xml, .txt or .tsv)");
-  add_dataset_options(cmd, recipe, filters);
-  cmd.add_option("--high-pass", flags.high_pass_hz, "Cosine high-pass cut-off in Hz (0: none)")
-      ->capture_default_str();
+void add_confound_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, RecipeFlags& flags) {
   cmd.add_option("--confound-strategy", flags.confound_strategy,
                  "Confounds as nilearn's load_confounds strategies: words of motion[=basic|"
                  "derivatives|power2|full], wm_csf[=...], global_signal[=...], high_pass, "
@@ -53,6 +47,18 @@ void add_recipe_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::IndexF
                  "Confound columns to regress out instead of a strategy (names or globs; "
                  "repeatable)");
   cmd.add_flag("--no-confounds", flags.no_confounds, "Regress out no confounds");
+}
+
+void add_recipe_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::IndexFilters& filters,
+                        RecipeFlags& flags) {
+  cmd.add_option("--atlas", recipe.atlas,
+                 "Atlas: labels (3-D integers, a dseg) or probabilistic maps (4-D, a probseg)")
+      ->required();
+  cmd.add_option("--atlas-names", flags.atlas_names, "Region names (.xml, .txt or .tsv)");
+  add_dataset_options(cmd, recipe, filters);
+  cmd.add_option("--high-pass", flags.high_pass_hz, "Cosine high-pass cut-off in Hz (0: none)")
+      ->capture_default_str();
+  add_confound_options(cmd, recipe, flags);
   cmd.add_flag("--no-mask", flags.no_mask, "Ignore the runs' brain masks");
 }
 

@@ -25,8 +25,11 @@ struct RecipeFlags {
 // --task, --run, --space, --state-column, --state, --label-rule, --hrf-lag.
 void add_dataset_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::IndexFilters& filters);
 
-// The dataset options, and --atlas (required), --atlas-names, --high-pass,
-// --confound-strategy, --confound, --no-confounds and --no-mask.
+// --confound-strategy, --confound and --no-confounds.
+void add_confound_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, RecipeFlags& flags);
+
+// The dataset and confound options, and --atlas (required), --atlas-names,
+// --high-pass and --no-mask.
 void add_recipe_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::IndexFilters& filters,
                         RecipeFlags& flags);
 

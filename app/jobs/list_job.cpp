@@ -9,6 +9,7 @@
 #include "app/jobs/decoding_outputs.h"
 #include "app/jobs/state_windows.h"
 #include "neuro/image/nifti_header.h"
+#include "neuro/signal/confound_strategy.h"
 #include "neuro/signal/confounds.h"
 
 namespace jobs {
@@ -119,6 +120,15 @@ nlohmann::json list_dataset(const ListConfig& config, const JobContext& context)
         RunSeries rs;
         rs.run = &run;
         rs.labels = std::move(labels.labels);
+        // Frames the confound strategy censors label no window, as in decoding.
+        if (!run.confounds.empty() && config.recipe.use_confounds &&
+            config.recipe.confounds.empty()) {
+          const auto censored =
+              neuro::load_confounds(run.confounds, config.recipe.confound_strategy).censored;
+          for (size_t t = 0; t < censored.size() && t < rs.labels.frames.size(); ++t) {
+            if (censored[t]) rs.labels.frames[t] = neuro::kUnlabelled;
+          }
+        }
         labelled.push_back(std::move(rs));
       } catch (const std::exception& e) {
         note(e.what());

@@ -55,8 +55,8 @@ ATLAS_CANDIDATES = [
 DEFAULT_CORPUS = os.environ.get("NEUROSEQ_BIDS_EXAMPLES", "/work/shared/bids-examples")
 SKIP = 77
 COLUMNS = ["dataset", "design", "subjects", "runs", "states", "windows", "balanced_accuracy",
-           "chance", "binomial_p", "above_chance", "glm_ok", "fill_s", "decode_s", "glm_s",
-           "reason"]
+           "chance", "binomial_p", "above_chance", "ls_agrees", "glm_ok", "fill_s", "decode_s",
+           "glm_s", "reason"]
 
 
 def python_with_numpy():
@@ -251,7 +251,7 @@ def main():
 
 def passed(row):
     decoded = row.get("above_chance") is True or str(row.get("reason", "")).startswith("1 state")
-    return decoded and row.get("glm_ok") is True
+    return decoded and row.get("glm_ok") is True and row.get("ls_agrees", True) is True
 
 
 def write_tsv(path, rows):
@@ -319,8 +319,15 @@ def process(name, args, python, atlas, binary, workdir, has_ls, decode_help, glm
         extra = ["--atlas", atlas]
         if column and "--state-column" in decode_help:
             extra += ["--state-column", column]
+        listing = None
         if has_ls:
-            run([binary, "ls", target[0]] + target[1:], args.timeout, log)
+            ls_extra = extra[2:]  # ls reads no atlas
+            status, _, out = run([binary, "ls", "--json"] + target + ls_extra, args.timeout, log)
+            if status == 0:
+                try:
+                    listing = json.JSONDecoder().raw_decode(out[out.index("{"):])[0]
+                except ValueError:
+                    listing = None
 
         reasons = []
         if row["states"] <= 1:
@@ -343,6 +350,14 @@ def process(name, args, python, atlas, binary, workdir, has_ls, decode_help, glm
                 p = row["binomial_p"]
                 row["above_chance"] = bool(p is not None and p < 0.05 and
                                            (row["balanced_accuracy"] or 0) > (row["chance"] or 1))
+                if listing is not None:
+                    # What ls said decoding would use is what it used.
+                    decodable = [x for x in listing.get("states", []) if x.get("decodable")]
+                    row["ls_agrees"] = (
+                        [x["state"] for x in decodable] == j.get("states") and
+                        sum(x["windows"] for x in decodable) == row["windows"])
+                    if not row["ls_agrees"]:
+                        reasons.append("ls listed other states or windows than decode used")
             else:
                 reasons.append(reason_of(status, out, args.timeout, "decode") if status != 0
                                else "decode: no scores file")
