@@ -129,28 +129,17 @@ EncoderDecodeResult run_decode_encoder(const EncoderDecodeConfig& config,
     summary.permutation_p = permutation_p_value(summary.scores.accuracy, null_accuracy);
   }
 
-  nlohmann::json resolved = {{"dataset", config.dataset.string()},
-                             {"atlas", config.recipe.atlas.string()},
-                             {"preset", recipe.preset.name},
-                             {"encoder", core::to_json(encoder)},
-                             {"pretrained", config.pretrained.string()},
-                             {"freeze", config.freeze},
-                             {"steps", settings.steps},
-                             {"batch", settings.batch},
-                             {"lr", settings.lr},
-                             {"encoder_lr_scale", settings.encoder_lr_scale},
-                             {"head_warmup_steps", settings.head_warmup_steps},
-                             {"pooling", core::to_string(decoder_pooling(settings, encoder))},
-                             {"window_length", data.windows.length},
-                             {"window_stride", data.windows.stride},
-                             {"window_labelling", window_labelling_name(data.windows.labelling)},
-                             {"folds", config.folds},
-                             {"train_subjects", config.train_subjects},
-                             {"test_subjects", config.test_subjects},
-                             {"max_train_subjects", config.max_train_subjects},
-                             {"permutations", config.permutations},
-                             {"seed", std::to_string(config.seed)},
-                             {"recipe", recipe_record(config.recipe)}};
+  nlohmann::json resolved = decoding_config_record(config, data.windows);
+  resolved.update({{"preset", recipe.preset.name},
+                   {"encoder", core::to_json(encoder)},
+                   {"pretrained", config.pretrained.string()},
+                   {"freeze", config.freeze},
+                   {"steps", settings.steps},
+                   {"batch", settings.batch},
+                   {"lr", settings.lr},
+                   {"encoder_lr_scale", settings.encoder_lr_scale},
+                   {"head_warmup_steps", settings.head_warmup_steps},
+                   {"pooling", core::to_string(decoder_pooling(settings, encoder))}});
   std::vector<std::filesystem::path> inputs{config.recipe.atlas};
   if (pretrained) inputs.push_back(config.pretrained);
   write_decoding_outputs(config.output, summary, table, predicted, frames, resolved,

@@ -126,20 +126,8 @@ LinearDecodeResult run_decode_linear(const LinearDecodeConfig& config, const Job
     result.permutations = config.permutations;
     result.permutation_p = permutation_p_value(result.scores.accuracy, null_scores);
   }
-  const nlohmann::json resolved = {
-      {"dataset", config.dataset.string()},
-      {"atlas", config.recipe.atlas.string()},
-      {"window_length", data.windows.length},
-      {"window_stride", data.windows.stride},
-      {"window_labelling", window_labelling_name(data.windows.labelling)},
-      {"folds", config.folds},
-      {"train_subjects", config.train_subjects},
-      {"test_subjects", config.test_subjects},
-      {"max_train_subjects", config.max_train_subjects},
-      {"l2", config.l2},
-      {"permutations", config.permutations},
-      {"seed", config.seed},
-      {"recipe", recipe_record(config.recipe)}};
+  nlohmann::json resolved = decoding_config_record(config, data.windows);
+  resolved["l2"] = config.l2;
   write_decoding_outputs(config.output, result, table, predicted, data.windows.length, resolved,
                          provenance_record({config.recipe.atlas}));
   write_windows_per_state(config.output, data.runs, data.windows);

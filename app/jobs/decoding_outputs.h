@@ -56,7 +56,28 @@ void write_decoding_outputs(const std::filesystem::path& folder, const DecodingS
 void write_windows_per_state(const std::filesystem::path& folder,
                              const std::vector<RunSeries>& runs, const neuro::WindowSpec& spec);
 
+// What every decoder's results record of its config: the dataset, the
+// windows as used, the split of subjects, the permutations and the recipe;
+// each decoder adds its own fields.
+template <typename Config>
+nlohmann::json decoding_config_record(const Config& config, const neuro::WindowSpec& windows);
+
 // "whole" or "last-frame": how the windows were labelled, for the results.
 const char* window_labelling_name(neuro::WindowLabelling labelling);
+
+template <typename Config>
+nlohmann::json decoding_config_record(const Config& config, const neuro::WindowSpec& windows) {
+  return {{"dataset", config.dataset.string()},
+          {"window_length", windows.length},
+          {"window_stride", windows.stride},
+          {"window_labelling", window_labelling_name(windows.labelling)},
+          {"folds", config.folds},
+          {"train_subjects", config.train_subjects},
+          {"test_subjects", config.test_subjects},
+          {"max_train_subjects", config.max_train_subjects},
+          {"permutations", config.permutations},
+          {"seed", std::to_string(config.seed)},
+          {"recipe", recipe_record(config.recipe)}};
+}
 
 }  // namespace jobs

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "app/jobs/explanation_maps.h"
@@ -33,6 +34,52 @@ std::vector<std::string> states_in_run(const RunSeries& r, const std::vector<std
   return present;
 }
 
+// The run's first level over `present`, leaving out states whose regressor
+// the fit cannot estimate (an event too close to the end, a state timed like
+// another), each with a note; nullopt when fewer than `needed` remain.
+template <typename Note>
+std::optional<neuro::FirstLevelResult> fit_estimable_states(const RunSeries& r,
+                                                            std::vector<std::string>& present,
+                                                            neuro::NoiseModel noise_model,
+                                                            size_t needed, const Note& note) {
+  neuro::DesignOptions design_options;
+  design_options.high_pass_hz = 0;  // the series are high-passed already
+  neuro::GlmOptions fit_options;
+  fit_options.noise_model = noise_model;
+  for (;;) {
+    if (present.size() < needed) {
+      note(r.run->bold.filename().string() +
+           ": too few estimable states for a state-versus-rest contrast; the run is left out of "
+           "the GLM");
+      return std::nullopt;
+    }
+    design_options.states = present;
+    neuro::FirstLevelResult result;
+    try {
+      result.design =
+          neuro::make_design_matrix(r.events, r.series.frames, r.series.tr_seconds, design_options);
+      result.fit = neuro::fit_glm(result.design, r.series, fit_options);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(r.run->bold.string() + ": " + e.what());
+    }
+    std::vector<std::string> kept;
+    for (size_t k = 0; k < present.size(); ++k) {
+      if (result.fit.estimable[k]) {
+        kept.push_back(present[k]);
+      } else {
+        note(r.run->bold.filename().string() + ": the regressor of '" + present[k] +
+             "' cannot be estimated in this run (zero or collinear); its contrast is left out");
+      }
+    }
+    if (kept.size() == present.size()) {
+      for (const auto& contrast : neuro::one_vs_rest_contrasts(result.design))
+        result.contrasts.push_back(neuro::compute_contrast(result.fit, contrast));
+      return result;
+    }
+    present = std::move(kept);
+  }
+}
+
 }  // namespace
 
 ParcelGlm parcel_glm(const std::vector<RunSeries>& runs, const std::vector<std::string>& states,
@@ -48,7 +95,7 @@ ParcelGlm parcel_glm(const std::vector<RunSeries>& runs, const std::vector<std::
   for (const auto& r : runs) {
     auto& per_state = by_subject[r.run->subject];
     per_state.resize(c);
-    const auto present = states_in_run(r, states);
+    auto present = states_in_run(r, states);
     // "<state> vs rest" needs a rest: the run's other states. A dataset of one
     // state compares it with the implicit baseline instead.
     if (present.size() < std::min<size_t>(2, c)) {
@@ -65,20 +112,12 @@ ParcelGlm parcel_glm(const std::vector<RunSeries>& runs, const std::vector<std::
       note(r.run->bold.filename().string() + ": no event of " + missing +
            " in this run; its contrasts are left out and the other runs' combined");
     }
-    neuro::FirstLevelOptions options;
-    options.design.states = present;
-    options.design.high_pass_hz = 0;  // the series are high-passed already
-    options.fit.noise_model = noise_model;
-    neuro::FirstLevelResult fit;
-    try {
-      fit = neuro::fit_first_level(r.series, r.events, options);
-    } catch (const std::invalid_argument& e) {
-      throw std::runtime_error(r.run->bold.string() + ": " + e.what());
-    }
+    const auto fit = fit_estimable_states(r, present, noise_model, std::min<size_t>(2, c), note);
+    if (!fit) continue;
     for (size_t k = 0; k < present.size(); ++k) {
       const auto s =
           static_cast<size_t>(std::find(states.begin(), states.end(), present[k]) - states.begin());
-      per_state[s].push_back(fit.contrasts[k]);
+      per_state[s].push_back(fit->contrasts[k]);
     }
   }
   const size_t p = runs.empty() ? 0 : static_cast<size_t>(runs.front().series.parcels);

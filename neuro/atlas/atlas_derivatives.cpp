@@ -42,16 +42,6 @@ std::optional<std::string> folder_entity(const fs::path& folder, std::string_vie
   return std::nullopt;
 }
 
-std::string join_numbers(const std::vector<int64_t>& values, size_t limit = 10) {
-  std::string out;
-  for (size_t i = 0; i < values.size() && i < limit; ++i) {
-    if (i > 0) out += ", ";
-    out += std::to_string(values[i]);
-  }
-  if (values.size() > limit) out += " and " + std::to_string(values.size() - limit) + " more";
-  return out;
-}
-
 void note_count_mismatch(size_t named, int64_t volumes, const fs::path& table,
                          std::vector<std::string>& notes) {
   const auto count = static_cast<int64_t>(named);
@@ -62,7 +52,7 @@ void note_count_mismatch(size_t named, int64_t volumes, const fs::path& table,
     std::vector<int64_t> unnamed;
     for (int64_t k = count; k < volumes; ++k)
       unnamed.push_back(k);
-    line += "volumes " + join_numbers(unnamed) + " (from 0) are called map_<volume>";
+    line += "volumes " + list_numbers(unnamed) + " (from 0) are called map_<volume>";
   } else {
     line += "the last " + std::to_string(count - volumes) + " names are not used";
   }

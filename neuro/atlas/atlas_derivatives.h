@@ -115,4 +115,14 @@ struct SpaceCheck {
 SpaceCheck check_atlas_space(std::string_view atlas_name, std::string_view atlas_space,
                              std::string_view runs_space);
 
+// "3, 7, 9 and 4 more": region numbers for one-line notes.
+template <typename Number>
+std::string list_numbers(const std::vector<Number>& values, size_t limit = 10) {
+  std::string out;
+  for (size_t i = 0; i < values.size() && i < limit; ++i)
+    out += (i > 0 ? ", " : "") + std::to_string(values[i]);
+  if (values.size() > limit) out += " and " + std::to_string(values.size() - limit) + " more";
+  return out;
+}
+
 }  // namespace neuro

@@ -27,16 +27,6 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-std::string list_ints(const std::vector<int>& values, size_t limit = 10) {
-  std::string out;
-  for (size_t i = 0; i < values.size() && i < limit; ++i) {
-    if (i > 0) out += ", ";
-    out += std::to_string(values[i]);
-  }
-  if (values.size() > limit) out += " and " + std::to_string(values.size() - limit) + " more";
-  return out;
-}
-
 bool all_integer(const Volume& volume) {
   return std::all_of(volume.data().begin(), volume.data().end(), [](float v) {
     return std::isfinite(v) && std::abs(v - std::nearbyint(v)) <= 1e-3;
@@ -152,7 +142,7 @@ void note_label_mismatch(const LabelAtlas& atlas, const RegionNames& names, cons
   }
   if (!unnamed.empty()) {
     notes.push_back(file.string() + ": no name for label" + (unnamed.size() > 1 ? "s " : " ") +
-                    list_ints(unnamed) + " of " + atlas.source() + ": called label_<value>");
+                    list_numbers(unnamed) + " of " + atlas.source() + ": called label_<value>");
   }
   std::vector<int> absent;
   std::string first_names;
@@ -164,7 +154,7 @@ void note_label_mismatch(const LabelAtlas& atlas, const RegionNames& names, cons
   if (!absent.empty()) {
     notes.push_back(file.string() + ": " + std::to_string(absent.size()) + " region" +
                     (absent.size() > 1 ? "s" : "") + " not in the image (index " +
-                    list_ints(absent) + ": " + first_names + (absent.size() > 3 ? ", ..." : "") +
+                    list_numbers(absent) + ": " + first_names + (absent.size() > 3 ? ", ..." : "") +
                     ") give no parcel");
   }
 }

@@ -347,13 +347,7 @@ SelectedConfounds select_confounds(const ConfoundTable& table, const ConfoundStr
                                    const fs::path& sidecar_json) {
   check_confound_strategy(strategy);
   const std::string file = table.source.empty() ? std::string("confounds") : table.source;
-  if (table.frames < 0 ||
-      table.values.size() != static_cast<size_t>(table.frames) * table.names.size()) {
-    throw std::invalid_argument(file + ": the confounds table holds " +
-                                std::to_string(table.values.size()) + " values, expected " +
-                                std::to_string(table.frames) + " frames x " +
-                                std::to_string(table.names.size()) + " columns");
-  }
+  check_confound_table_shape(table, file);
   Picker picker(table);
   std::vector<std::string>& notes = picker.notes();
   for (const std::string& word : strategy.strategy) {

@@ -210,8 +210,7 @@ void fill_missing_confounds(ConfoundTable& table) {
   }
 }
 
-void write_confounds_tsv(const ConfoundTable& table, const std::filesystem::path& path) {
-  const std::string file = path.string();
+void check_confound_table_shape(const ConfoundTable& table, const std::string& file) {
   if (table.frames < 0 ||
       table.values.size() != static_cast<size_t>(table.frames) * table.names.size()) {
     throw std::invalid_argument(file + ": the confounds table holds " +
@@ -219,6 +218,11 @@ void write_confounds_tsv(const ConfoundTable& table, const std::filesystem::path
                                 std::to_string(table.frames) + " frames x " +
                                 std::to_string(table.names.size()) + " columns");
   }
+}
+
+void write_confounds_tsv(const ConfoundTable& table, const std::filesystem::path& path) {
+  const std::string file = path.string();
+  check_confound_table_shape(table, file);
   std::string text;
   for (size_t c = 0; c < table.names.size(); ++c) {
     const std::string& name = table.names[c];

@@ -55,4 +55,8 @@ void fill_missing_confounds(ConfoundTable& table);
 // inconsistent or a name is empty or holds a tab or a line break.
 void write_confounds_tsv(const ConfoundTable& table, const std::filesystem::path& path);
 
+// Throws std::invalid_argument("<file>: ...") unless the table holds frames x
+// columns values.
+void check_confound_table_shape(const ConfoundTable& table, const std::string& file);
+
 }  // namespace neuro
