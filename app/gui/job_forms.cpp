@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
+#include <QLineEdit>
 #include <QSpinBox>
 
 #include <stdexcept>
@@ -87,19 +88,53 @@ void note_scores(const jobs::JobContext& context, const jobs::DecodingSummary& s
                    .toStdString());
 }
 
-// Dataset and atlas, which every job that reads a dataset needs.
+// Dataset, atlas, the events column that names the states and the confound
+// strategy, which every job that reads a dataset needs; the last two open
+// with the recipe's defaults.
 struct DatasetFields {
   PathField* dataset = nullptr;
   PathField* atlas = nullptr;
+  QLineEdit* state_column = nullptr;
+  QLineEdit* confounds = nullptr;
 
   static DatasetFields add_to(QFormLayout* form, QWidget* parent) {
-    DatasetFields f{new PathField(PathField::Kind::kExistingFolder, "dataset", parent),
-                    new PathField(PathField::Kind::kExistingFile, "atlas", parent, kAtlasFilter)};
+    const jobs::SeriesRecipe defaults;
+    DatasetFields f{
+        new PathField(PathField::Kind::kExistingFolder, "dataset", parent),
+        new PathField(PathField::Kind::kExistingFile, "atlas", parent, kAtlasFilter),
+        new QLineEdit(QString::fromStdString(defaults.labels.events.state_column), parent),
+        new QLineEdit(QString::fromStdString(neuro::describe(defaults.confound_strategy)), parent)};
     f.dataset->setToolTip("A BIDS dataset or fMRIPrep derivatives folder.");
-    f.atlas->setToolTip("A label atlas (3-D integers), e.g. the simulator's sim/*_dseg.nii.gz.");
+    f.atlas->setToolTip("A label atlas (dseg) or probabilistic maps (probseg).");
+    f.state_column->setObjectName("state_column");
+    f.state_column->setToolTip("The events.tsv column whose values name the mental states.");
+    f.confounds->setObjectName("confound_strategy");
+    f.confounds->setToolTip(
+        "fMRIPrep confounds as nilearn's load_confounds strategies, e.g. "
+        "motion=basic,high_pass,compcor=temporal:5 (empty: none).");
     form->addRow("Dataset:", f.dataset);
     form->addRow("Atlas:", f.atlas);
+    form->addRow("State column:", f.state_column);
+    form->addRow("Confounds:", f.confounds);
     return f;
+  }
+
+  // The recipe the command line uses with these fields.
+  jobs::SeriesRecipe recipe() const {
+    jobs::SeriesRecipe r = default_recipe(required(atlas, "Atlas"));
+    const auto column = state_column->text().trimmed().toStdString();
+    if (!column.empty()) r.labels.events.state_column = column;
+    const auto strategy = confounds->text().trimmed().toStdString();
+    if (strategy.empty()) {
+      r.use_confounds = false;
+    } else {
+      try {
+        r.confound_strategy = neuro::parse_confound_strategy(strategy);
+      } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(std::string("Confounds: ") + e.what());
+      }
+    }
+    return r;
   }
 };
 
@@ -184,7 +219,7 @@ class PretrainForm : public JobForm {
   PreparedJob prepare() const override {
     jobs::PretrainConfig c;
     c.datasets = {required(data_.dataset, "Dataset")};
-    c.recipe = default_recipe(required(data_.atlas, "Atlas"));
+    c.recipe = data_.recipe();
     c.preset = text_of(preset_);
     if (steps_->value() > 0) c.steps = steps_->value();
     c.seed = static_cast<uint64_t>(seed_->value());
@@ -237,7 +272,7 @@ class FineTuneForm : public JobForm {
   PreparedJob prepare() const override {
     jobs::TrainConfig c;
     c.dataset = required(data_.dataset, "Dataset");
-    c.recipe = default_recipe(required(data_.atlas, "Atlas"));
+    c.recipe = data_.recipe();
     c.preset = text_of(preset_);
     c.pretrained = pretrained_->path();
     if (steps_->value() > 0) c.steps = steps_->value();
@@ -301,7 +336,7 @@ class DecodeForm : public JobForm {
   QString title() const override { return "Decode"; }
   PreparedJob prepare() const override {
     const fs::path dataset = required(data_.dataset, "Dataset");
-    const auto recipe = default_recipe(required(data_.atlas, "Atlas"));
+    const auto recipe = data_.recipe();
     const fs::path output = required(output_, "Results folder");
     if (model_->currentText() == "linear") {
       jobs::LinearDecodeConfig c;
@@ -370,7 +405,7 @@ class ExplainForm : public JobForm {
   PreparedJob prepare() const override {
     jobs::ExplainConfig c;
     c.dataset = required(data_.dataset, "Dataset");
-    c.recipe = default_recipe(required(data_.atlas, "Atlas"));
+    c.recipe = data_.recipe();
     c.decoder = required(decoder_, "Decoder");
     if (method_->currentIndex() > 0) c.methods = {text_of(method_)};
     c.seed = static_cast<uint64_t>(seed_->value());

@@ -5,6 +5,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QMenu>
 #include <QProgressBar>
 #include <QPushButton>
@@ -27,6 +28,7 @@
 #include "app/gui/main_window.h"
 #include "app/gui/path_field.h"
 #include "app/gui/results_panel.h"
+#include "app/jobs/run_series.h"
 #include "simulated_folder.h"
 #include "text_files.h"
 #include "viewers/offscreen_renderer.h"
@@ -100,6 +102,23 @@ TEST_F(JobPanelTest, AnIncompleteFormSaysWhatIsMissingAndRunsNothing) {
   EXPECT_FALSE(panel.runner()->is_running());
   EXPECT_EQ(panel.status_text(), "Atlas: choose a path");
   EXPECT_TRUE(panel.log_text().contains("error: Atlas: choose a path"));
+}
+
+TEST_F(JobPanelTest, TheFormsOpenWithTheRecipesDefaultsAndABadStrategyIsNamed) {
+  JobPanel panel;
+  ASSERT_TRUE(panel.choose("Decode"));
+  const jobs::SeriesRecipe defaults;
+  EXPECT_EQ(field<QLineEdit>(panel, "confound_strategy")->text().toStdString(),
+            neuro::describe(defaults.confound_strategy));
+  EXPECT_EQ(field<QLineEdit>(panel, "state_column")->text().toStdString(), "trial_type");
+  fill_dataset(panel);
+  set_path(panel, "output", simulated_->path() / "bad_strategy");
+  field<QLineEdit>(panel, "confound_strategy")->setText("motion=most");
+  press(panel, "run_job");
+  EXPECT_FALSE(panel.runner()->is_running());
+  EXPECT_TRUE(panel.status_text().startsWith("Confounds: ")) << panel.status_text().toStdString();
+  EXPECT_TRUE(panel.status_text().contains("motion")) << panel.status_text().toStdString();
+  EXPECT_FALSE(fs::exists(simulated_->path() / "bad_strategy"));
 }
 
 TEST_F(JobPanelTest, DecodingFromThePanelOpensItsResults) {
