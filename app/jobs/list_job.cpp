@@ -159,6 +159,13 @@ nlohmann::json list_dataset(const ListConfig& config, const JobContext& context)
                           {"decodable", s.decodable}});
     decodable += s.decodable;
   }
+  // Decoding tells two states apart at least: with fewer, none is decoded.
+  if (decodable < 2) {
+    for (auto& row : state_rows)
+      row["decodable"] = false;
+    if (!states.empty()) note("fewer than 2 states have enough windows: nothing to decode");
+    decodable = 0;
+  }
   nlohmann::json tasks = nlohmann::json::array();
   for (const auto& [task, trs] : task_trs) {
     int64_t count = 0;
@@ -248,7 +255,7 @@ std::string format_listing(const nlohmann::json& j) {
                   static_cast<long long>(s["frames"].get<int64_t>()),
                   static_cast<long long>(s["windows"].get<int64_t>()),
                   static_cast<long long>(s["subjects"].get<int64_t>()),
-                  s["decodable"].get<bool>() ? "yes" : "no (too few windows)");
+                  s["decodable"].get<bool>() ? "yes" : "no");
     out += line;
   }
   out += std::to_string(j["decodable_states"].get<int>()) + " state(s) would be decoded\n";
