@@ -8,6 +8,7 @@
 
 #include "bids_tree.h"
 #include "error_of.h"
+#include "events_table.h"
 #include "neuro/bids/events.h"
 #include "neuro/bids/frame_labels.h"
 
@@ -23,10 +24,7 @@ using testing::TempTree;
 constexpr int U = kUnlabelled;
 
 EventsTable table_of(std::vector<Event> events) {
-  EventsTable table;
-  table.source = "/data/sub-01_task-x_events.tsv";
-  table.events = std::move(events);
-  return table;
+  return neuroseq_test::events_table(std::move(events));
 }
 
 // Three 10 s blocks, TR 2 s, lag 5 s. Frame t is labelled by the block holding

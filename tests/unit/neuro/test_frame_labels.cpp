@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "events_table.h"
 #include "neuro/bids/frame_labels.h"
 #include "neuro/bids/state_names.h"
 #include "neuro/sim/hrf.h"
@@ -23,10 +24,7 @@ using ::testing::HasSubstr;
 constexpr int U = kUnlabelled;
 
 EventsTable table_of(std::vector<Event> events) {
-  EventsTable table;
-  table.source = "/data/sub-01_task-x_events.tsv";
-  table.events = std::move(events);
-  return table;
+  return neuroseq_test::events_table(std::move(events));
 }
 
 // The response to `events` of type `state` at time t (s): the convolution of
