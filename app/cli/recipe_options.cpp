@@ -26,7 +26,7 @@ void add_dataset_options(CLI::App& cmd, jobs::SeriesRecipe& recipe, neuro::Index
                  "Frames get the state whose HRF-convolved events dominate them (hrf), or of the "
                  "event they follow by --hrf-lag seconds (lag)")
       ->transform(CLI::CheckedTransformer(rules))
-      ->default_str(recipe.labels.rule.rule == neuro::LabelRule::kHrf ? "hrf" : "lag");
+      ->default_str(neuro::label_rule_name(recipe.labels.rule.rule));
   cmd.add_option("--hrf-lag", recipe.labels.rule.hrf_lag_seconds,
                  "Haemodynamic lag of the lag rule (s)")
       ->capture_default_str();

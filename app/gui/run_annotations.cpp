@@ -12,17 +12,6 @@
 
 namespace gui {
 
-namespace {
-
-// Runs compare as numbers when both are ("1" is run-01).
-bool same_run(std::string_view a, std::string_view b) {
-  if (a == b) return true;
-  const auto x = core::parse_integer(a), y = core::parse_integer(b);
-  return x && y && *x == *y;
-}
-
-}  // namespace
-
 std::optional<std::filesystem::path> events_file_for(const std::filesystem::path& bold) {
   const auto name = neuro::try_parse_bids_name(bold.filename().string());
   if (!name || !name->has("sub") || !name->has("task")) return std::nullopt;
@@ -74,7 +63,7 @@ std::vector<viewers::StateInterval> read_decoded_intervals(const std::filesystem
     }
     if (fields[column["subject"]] != name->value_or("sub") ||
         fields[column["task"]] != name->value_or("task") ||
-        !same_run(fields[column["run"]], name->value_or("run")))
+        !neuro::same_bids_label(fields[column["run"]], name->value_or("run")))
       continue;
     const std::string state(fields[column["decoded_state"]]);
     if (state == "n/a" || state.empty()) continue;

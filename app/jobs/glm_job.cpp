@@ -48,9 +48,8 @@ std::optional<neuro::FirstLevelResult> fit_estimable_states(const RunSeries& r,
   fit_options.noise_model = noise_model;
   for (;;) {
     if (present.size() < needed) {
-      note(r.run->bold.filename().string() +
-           ": too few estimable states for a state-versus-rest contrast; the run is left out of "
-           "the GLM");
+      note(r.run->bold.filename().string() + ": " + std::to_string(present.size()) +
+           " state(s) in this run: no state-versus-rest contrast; the run is left out of the GLM");
       return std::nullopt;
     }
     design_options.states = present;
@@ -96,13 +95,6 @@ ParcelGlm parcel_glm(const std::vector<RunSeries>& runs, const std::vector<std::
     auto& per_state = by_subject[r.run->subject];
     per_state.resize(c);
     auto present = states_in_run(r, states);
-    // "<state> vs rest" needs a rest: the run's other states. A dataset of one
-    // state compares it with the implicit baseline instead.
-    if (present.size() < std::min<size_t>(2, c)) {
-      note(r.run->bold.filename().string() + ": " + std::to_string(present.size()) +
-           " state(s) in this run: no state-versus-rest contrast; the run is left out of the GLM");
-      continue;
-    }
     if (present.size() < c) {
       std::string missing;
       for (const auto& s : states) {
@@ -112,6 +104,8 @@ ParcelGlm parcel_glm(const std::vector<RunSeries>& runs, const std::vector<std::
       note(r.run->bold.filename().string() + ": no event of " + missing +
            " in this run; its contrasts are left out and the other runs' combined");
     }
+    // "<state> vs rest" needs a rest: the run's other states. A dataset of one
+    // state compares it with the implicit baseline instead.
     const auto fit = fit_estimable_states(r, present, noise_model, std::min<size_t>(2, c), note);
     if (!fit) continue;
     for (size_t k = 0; k < present.size(); ++k) {

@@ -14,47 +14,12 @@
 
 namespace jobs {
 
-namespace {
-
-// "a_comp_cor_00".."a_comp_cor_35" as one entry: fMRIPrep writes hundreds.
-std::vector<std::string> compact_columns(const std::vector<std::string>& names) {
-  std::map<std::string, std::vector<std::string>> numbered;  // prefix -> names
-  std::vector<std::string> order;
-  for (const auto& name : names) {
-    const auto digits = name.find_last_not_of("0123456789");
-    if (digits != std::string::npos && digits + 1 < name.size()) {
-      const auto prefix = name.substr(0, digits + 1);
-      if (!numbered.count(prefix)) order.push_back(prefix + "#");
-      numbered[prefix].push_back(name);
-    } else {
-      order.push_back(name);
-    }
-  }
-  std::vector<std::string> out;
-  for (const auto& entry : order) {
-    if (entry.empty() || entry.back() != '#') {
-      out.push_back(entry);
-      continue;
-    }
-    const auto& group = numbered[entry.substr(0, entry.size() - 1)];
-    out.push_back(group.size() == 1 ? group.front()
-                                    : group.front() + ".." + group.back() + " (" +
-                                          std::to_string(group.size()) + ")");
-  }
-  return out;
-}
-
-}  // namespace
-
 nlohmann::json list_dataset(const ListConfig& config, const JobContext& context) {
   const auto index = index_for(config.dataset, config.recipe, config.filters);
   nlohmann::json notes = nlohmann::json::array();
   for (const auto& w : index.warnings)
     notes.push_back(w);
-  std::set<std::string> said;
-  const auto note = [&](const std::string& text) {
-    if (said.insert(text).second) notes.push_back(text);
-  };
+  NoteOnce note([&notes](const std::string& text) { notes.push_back(text); });
 
   std::optional<neuro::StateMap> map;
   try {
@@ -189,7 +154,8 @@ nlohmann::json list_dataset(const ListConfig& config, const JobContext& context)
             {"labelling", window_labelling_name(spec.labelling)}}},
           {"states", state_rows},
           {"decodable_states", decodable},
-          {"confound_columns", compact_columns({confound_columns.begin(), confound_columns.end()})},
+          {"confound_columns",
+           std::vector<std::string>(confound_columns.begin(), confound_columns.end())},
           {"notes", notes}};
 }
 
@@ -219,7 +185,10 @@ std::string format_listing(const nlohmann::json& j) {
            std::to_string(t["runs"].get<int64_t>()) + " runs, TR " + trs + "\n";
   }
   out += "spaces       " + list(j["spaces"]) + "\n";
-  out += "confounds    " + list(j["confound_columns"]) + "\n";
+  const auto columns = j["confound_columns"].get<std::vector<std::string>>();
+  out += "confounds    " +
+         (columns.empty() ? std::string("none") : neuro::summarize_confound_columns(columns)) +
+         "\n";
   const auto& labels = j["labels"];
   out += "labels       rule " + labels["rule"].get<std::string>() + ", state column " +
          labels["state_column"].get<std::string>() + "; windows of " +

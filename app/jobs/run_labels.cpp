@@ -46,7 +46,7 @@ RunLabels label_run(const neuro::BoldRun& run, int64_t frames, double tr_seconds
 void NoteOnce::operator()(const std::string& note) {
   if (std::find(said_.begin(), said_.end(), note) != said_.end()) return;
   said_.push_back(note);
-  context_.note(note);
+  say_(note);
 }
 
 }  // namespace jobs

@@ -5,6 +5,7 @@
 // that what ls shows is what decoding uses.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,11 +45,13 @@ RunLabels label_run(const neuro::BoldRun& run, int64_t frames, double tr_seconds
 // Notes said once: the same warning about the same thing is not repeated.
 class NoteOnce {
  public:
-  explicit NoteOnce(const JobContext& context) : context_(context) {}
+  explicit NoteOnce(const JobContext& context)
+      : say_([&context](const std::string& note) { context.note(note); }) {}
+  explicit NoteOnce(std::function<void(const std::string&)> say) : say_(std::move(say)) {}
   void operator()(const std::string& note);
 
  private:
-  const JobContext& context_;
+  std::function<void(const std::string&)> say_;
   std::vector<std::string> said_;
 };
 

@@ -57,10 +57,6 @@ struct Labelling {
 std::vector<RunSeries> prepare_runs(const neuro::DatasetIndex& index, const SeriesRecipe& recipe,
                                     const Labelling* labelling, const JobContext& context);
 
-const char* rule_name(neuro::LabelRule rule) {
-  return rule == neuro::LabelRule::kHrf ? "hrf" : "lag";
-}
-
 }  // namespace
 
 neuro::DatasetIndex index_for(const std::filesystem::path& dataset, const SeriesRecipe& recipe,
@@ -75,7 +71,7 @@ nlohmann::json recipe_record(const SeriesRecipe& recipe) {
   const auto& rule = recipe.labels.rule;
   nlohmann::json labels = {{"state_column", recipe.labels.events.state_column},
                            {"states", recipe.labels.states},
-                           {"rule", rule_name(rule.rule)}};
+                           {"rule", neuro::label_rule_name(rule.rule)}};
   if (rule.rule == neuro::LabelRule::kHrf) {
     labels["min_peak_fraction"] = rule.min_peak_fraction;
     labels["dominance"] = rule.dominance;

@@ -128,12 +128,4 @@ void keep_decodable_states(std::vector<RunSeries>& runs, std::vector<std::string
   states = std::move(kept);
 }
 
-std::string run_name(const neuro::BoldRun& run) {
-  std::string name = "sub-" + run.subject;
-  if (!run.session.empty()) name += "_ses-" + run.session;
-  if (!run.task.empty()) name += "_task-" + run.task;
-  if (!run.run.empty()) name += "_run-" + run.run;
-  return name;
-}
-
 }  // namespace jobs

@@ -54,7 +54,4 @@ void keep_decodable_states(std::vector<RunSeries>& runs, std::vector<std::string
                            const neuro::WindowSpec& spec, const std::filesystem::path& dataset,
                            const JobContext& context);
 
-// "name" for tables: "sub-01_ses-1_task-x_run-2".
-std::string run_name(const neuro::BoldRun& run);
-
 }  // namespace jobs

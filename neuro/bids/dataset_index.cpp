@@ -43,20 +43,14 @@ std::string without_prefix(const std::string& label, std::string_view prefix) {
   return label.starts_with(prefix) ? label.substr(prefix.size()) : label;
 }
 
-bool same_run(const std::string& a, const std::string& b) {
-  const auto x = core::parse_integer(a);
-  const auto y = core::parse_integer(b);
-  return x && y ? *x == *y : a == b;
-}
-
 // Labels compare as numbers when both are ("1" is sub-01), as people type them.
 bool passes(const std::vector<std::string>& wanted, std::string_view prefix,
-            const std::string& value, bool numeric = true) {
+            const std::string& value) {
   if (wanted.empty()) return true;
   if (value.empty()) return false;
   return std::any_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
     const auto label = without_prefix(w, prefix);
-    return numeric ? same_run(label, value) : label == value;
+    return same_bids_label(label, value);
   });
 }
 
@@ -389,7 +383,7 @@ DatasetIndex index_dataset(const fs::path& raw_root, const fs::path& derivatives
     if (!passes(filters.subjects, "sub-", name.value_or("sub")) ||
         !passes(filters.sessions, "ses-", name.value_or("ses")) ||
         !passes(filters.tasks, "task-", name.value_or("task")) ||
-        !passes(filters.runs, "run-", name.value_or("run"), true) ||
+        !passes(filters.runs, "run-", name.value_or("run")) ||
         (!filters.space.empty() &&
          without_prefix(filters.space, "space-") != name.value_or("space"))) {
       continue;

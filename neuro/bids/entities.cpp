@@ -5,6 +5,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/io/text_fields.h"
+
 namespace neuro {
 
 namespace {
@@ -85,6 +87,13 @@ std::optional<int> entity_rank(std::string_view key) {
 
 bool is_bids_label(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), is_alnum);
+}
+
+bool same_bids_label(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  const auto x = core::parse_integer(a);
+  const auto y = core::parse_integer(b);
+  return x && y && *x == *y;
 }
 
 std::string to_bids_label(std::string_view text) {

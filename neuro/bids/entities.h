@@ -59,6 +59,10 @@ std::optional<int> entity_rank(std::string_view key);
 // keys, labels and suffixes.
 bool is_bids_label(std::string_view text);
 
+// Labels compare as numbers when both are ("1" and "01" are one run, as
+// fMRIPrep's run-1 is the raw dataset's run-01), else as text.
+bool same_bids_label(std::string_view a, std::string_view b);
+
 // Turns free text (a trial type such as "left hand" or "2-back") into a valid
 // label: letters and digits kept, the letter after a dropped character
 // capitalised ("leftHand", "2Back"). Throws std::invalid_argument when nothing

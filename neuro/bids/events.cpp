@@ -53,12 +53,6 @@ std::string joined(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::vector<std::string> read_events_columns(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path.string() + ": cannot open the file");
-  return read_header(in, path);
-}
-
 EventsTable read_events_tsv(const std::filesystem::path& path, const EventsReadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(path.string() + ": cannot open the file");

@@ -52,10 +52,6 @@ struct EventsReadOptions {
 EventsTable read_events_tsv(const std::filesystem::path& path,
                             const EventsReadOptions& options = {});
 
-// The header of an events file: its column names, in order. Throws as
-// read_events_tsv does when the file cannot be read or is empty.
-std::vector<std::string> read_events_columns(const std::filesystem::path& path);
-
 // Writes onset, duration and trial_type (an empty trial type is written as
 // "n/a"); numbers written so that they read back exactly. Atomic: a temporary
 // renamed into place. Throws std::invalid_argument for a non-finite onset, a

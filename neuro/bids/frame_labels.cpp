@@ -110,6 +110,10 @@ std::vector<int> hrf_rule(const std::vector<std::vector<double>>& responses, int
 
 }  // namespace
 
+const char* label_rule_name(LabelRule rule) {
+  return rule == LabelRule::kHrf ? "hrf" : "lag";
+}
+
 const std::string& TrLabels::name_of(int64_t t) const {
   static const std::string unlabelled = "unlabelled";
   const int state = frames.at(static_cast<size_t>(t));

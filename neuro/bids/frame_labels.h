@@ -34,6 +34,9 @@ inline constexpr double kDefaultHrfLagSeconds = 5.0;
 
 enum class LabelRule { kHrf, kLag };
 
+// "hrf" or "lag", as the command line and the results name them.
+const char* label_rule_name(LabelRule rule);
+
 struct LabelOptions {
   LabelRule rule = LabelRule::kHrf;
   // kHrf: a frame is a state's when its response reaches this fraction of the

@@ -9,27 +9,16 @@
 #include <system_error>
 #include <tuple>
 
-#include "core/io/text_fields.h"
-
 namespace neuro {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-// Index labels compare as numbers when both are: fMRIPrep writes run-1 for
-// the raw dataset's run-01, and the raw events still belong to it.
-bool same_label(const std::string& a, const std::string& b) {
-  if (a == b) return true;
-  const auto x = core::parse_integer(a);
-  const auto y = core::parse_integer(b);
-  return x && y && *x == *y;
-}
-
 bool entities_apply(const std::vector<BidsEntity>& candidate, const std::vector<BidsEntity>& data) {
   return std::all_of(candidate.begin(), candidate.end(), [&](const BidsEntity& entity) {
     return std::any_of(data.begin(), data.end(), [&](const BidsEntity& d) {
-      return d.key == entity.key && same_label(d.value, entity.value);
+      return d.key == entity.key && same_bids_label(d.value, entity.value);
     });
   });
 }

@@ -101,27 +101,14 @@ EventsTable apply_state_map(const EventsTable& table, const StateMap& map) {
   return out;
 }
 
-std::string bids_label_of(const std::string& name) {
-  std::string label;
-  bool new_word = false;
-  for (const char c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!std::isalnum(u) || u >= 0x80) {
-      new_word = !label.empty();
-      continue;
-    }
-    label += new_word ? static_cast<char>(std::toupper(u)) : c;
-    new_word = false;
-  }
-  return label;
-}
-
 std::vector<std::string> state_file_labels(const std::vector<std::string>& states) {
   std::vector<std::string> labels;
   std::set<std::string> taken;
   for (size_t i = 0; i < states.size(); ++i) {
-    std::string base = bids_label_of(states[i]);
-    if (base.empty()) base = "state" + std::to_string(i + 1);
+    const bool has_alnum = std::any_of(states[i].begin(), states[i].end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0;
+    });
+    const std::string base = has_alnum ? to_bids_label(states[i]) : "state" + std::to_string(i + 1);
     std::string label = base;
     for (int n = 2; taken.count(label); ++n)
       label = base + std::to_string(n);

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "neuro/bids/entities.h"
 #include "neuro/bids/events.h"
 
 namespace neuro {
@@ -39,11 +40,8 @@ StateMap map_states(const std::vector<std::string>& trial_types,
 // leaves out are dropped.
 EventsTable apply_state_map(const EventsTable& table, const StateMap& map);
 
-// "failed stop" -> "failedStop"; "" when the name has no letter or digit.
-std::string bids_label_of(const std::string& name);
-
-// One label per state, in order, unique ("a b" and "a_b" -> "aB", "aB2");
-// a name without a letter or digit becomes "state<N>".
+// One label per state, in order (to_bids_label), unique ("a b" and "a_b" ->
+// "aB", "aB2"); a name without a letter or digit becomes "state<N>".
 std::vector<std::string> state_file_labels(const std::vector<std::string>& states);
 
 // Writes <folder>/states.tsv (columns name, label: every state and the label

@@ -176,11 +176,11 @@ TEST(HrfLabels, RejectsBadOptions) {
 }
 
 TEST(StateNames, FileLabelsAreCamelCaseLettersAndDigits) {
-  EXPECT_EQ(bids_label_of("failed stop"), "failedStop");
-  EXPECT_EQ(bids_label_of("cash_demean"), "cashDemean");
-  EXPECT_EQ(bids_label_of("English-English-Abstract-Novel"), "EnglishEnglishAbstractNovel");
-  EXPECT_EQ(bids_label_of("  go/no-go: 2 "), "goNoGo2");
-  EXPECT_EQ(bids_label_of("__"), "");
+  EXPECT_EQ(to_bids_label("failed stop"), "failedStop");
+  EXPECT_EQ(to_bids_label("cash_demean"), "cashDemean");
+  EXPECT_EQ(to_bids_label("English-English-Abstract-Novel"), "EnglishEnglishAbstractNovel");
+  EXPECT_EQ(to_bids_label("  go/no-go: 2 "), "goNoGo2");
+  EXPECT_THROW(to_bids_label("__"), std::invalid_argument);
   EXPECT_THAT(state_file_labels({"a b", "a_b", "aB", "--", "x"}),
               ElementsAre("aB", "aB2", "aB3", "state4", "x"));
 }
